@@ -1,0 +1,179 @@
+/*
+ * engine.c: the public engine API (weir/engine.h): a catalog plus statements
+ * prepared against it.
+ *
+ * A weir_stmt owns one query arena holding its AST, bound plan and scratch
+ * data; freeing the statement frees the arena at once. A CREATE statement's
+ * new source has its own arena and moves into the catalog on apply. The
+ * engine does not run queries yet: preparing and applying statements is
+ * what `weir check` and `weir explain` need.
+ */
+#include "weir/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/buf.h"
+#include "parser/parse.h"
+#include "planner/bind.h"
+#include "planner/catalog.h"
+
+struct weir_engine {
+    wr_catalog *cat; /* streams, tables and persistent queries */
+};
+
+struct weir_stmt {
+    weir_engine *e;  /* engine it was prepared against (borrowed) */
+    wr_arena *ar;    /* query arena: AST, plan */
+    const char *sql; /* the text (borrowed from the caller) */
+    wr_stmt *ast;    /* parsed statement */
+    wr_bound b;      /* binder result */
+    bool applied;    /* weir_stmt_apply has run */
+};
+
+const char *weir_version(void)
+{
+    return WEIR_VERSION;
+}
+
+weir_engine *weir_engine_new(weir_status *st)
+{
+    weir_engine *e = wr_malloc(sizeof *e);
+    if (!e) {
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return NULL;
+    }
+    e->cat = wr_catalog_new();
+    if (!e->cat) {
+        wr_free(e);
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return NULL;
+    }
+    return e;
+}
+
+void weir_engine_free(weir_engine *e)
+{
+    if (!e)
+        return;
+    wr_catalog_free(e->cat);
+    wr_free(e);
+}
+
+weir_rc weir_engine_prepare(weir_engine *e, const char *sql, size_t len,
+                            size_t *pos, weir_stmt **out, weir_status *st)
+{
+    *out = NULL;
+    wr_arena *ar = wr_arena_new(8192);
+    if (!ar) {
+        /* Still advance, so that a caller's loop ends. */
+        wr_stmt *dummy;
+        wr_arena *tiny = wr_arena_new(256);
+        if (tiny) {
+            wr_parse_next(sql, len, pos, tiny, &dummy, NULL);
+            wr_arena_free(tiny);
+        } else {
+            *pos = len;
+        }
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    }
+    wr_stmt *ast = NULL;
+    weir_rc rc = wr_parse_next(sql, len, pos, ar, &ast, st);
+    if (rc != WEIR_OK || !ast) {
+        wr_arena_free(ar);
+        return rc;
+    }
+    weir_stmt *s = wr_arena_zalloc(ar, sizeof *s);
+    if (!s) {
+        wr_arena_free(ar);
+        return weir_status_set(st, WEIR_E_NOMEM, ast->loc, "out of memory");
+    }
+    s->e = e;
+    s->ar = ar;
+    s->sql = sql;
+    s->ast = ast;
+    rc = wr_bind(e->cat, sql, ast, ar, &s->b, st);
+    if (rc != WEIR_OK) {
+        wr_arena_free(ar);
+        return rc;
+    }
+    *out = s;
+    return WEIR_OK;
+}
+
+weir_rc weir_stmt_apply(weir_stmt *s, weir_status *st)
+{
+    if (s->applied)
+        return WEIR_OK;
+    wr_catalog *cat = s->e->cat;
+    wr_bound *b = &s->b;
+    if (b->query_kind) {
+        wr_buf sql = WR_BUF_INIT;
+        wr_buf_putn(&sql, s->sql + s->ast->loc.off, (size_t)s->ast->loc.len);
+        const char *id = wr_catalog_add_query(cat, b->query_kind, b->sink_name,
+                                              wr_buf_str(&sql));
+        wr_buf_fini(&sql);
+        if (!id)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        if (b->create)
+            b->create->query_id = wr_arena_strdup(b->create->ar, id);
+    }
+    if (b->drop)
+        wr_catalog_drop(cat, b->drop);
+    if (b->create) {
+        wr_source *src = b->create;
+        b->create = NULL;
+        weir_rc rc = wr_catalog_put(cat, src, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    s->applied = true;
+    return WEIR_OK;
+}
+
+void weir_stmt_free(weir_stmt *s)
+{
+    if (!s)
+        return;
+    wr_bound_fini(&s->b);
+    wr_arena_free(s->ar); /* s lives in its own arena */
+}
+
+weir_loc weir_stmt_loc(const weir_stmt *s)
+{
+    return s->ast->loc;
+}
+
+const char *weir_stmt_kind(const weir_stmt *s)
+{
+    return wr_stmt_kind_name(s->ast->kind);
+}
+
+char *weir_stmt_explain(const weir_stmt *s)
+{
+    wr_buf b = WR_BUF_INIT;
+    const wr_stmt *ast = s->b.stmt ? s->b.stmt : s->ast;
+    if (s->b.query) {
+        wr_plan_print(&b, s->b.query);
+    } else {
+        wr_buf_printf(&b, "%s", wr_stmt_kind_name(ast->kind));
+        if (ast->name.name)
+            wr_buf_printf(&b, " %s", ast->name.name);
+        wr_buf_putc(&b, '\n');
+    }
+    return wr_buf_take(&b);
+}
+
+char *weir_stmt_ast(const weir_stmt *s)
+{
+    wr_buf b = WR_BUF_INIT;
+    wr_ast_stmt_dump(&b, s->ast);
+    return wr_buf_take(&b);
+}
+
+void weir_free(void *p)
+{
+    wr_free(p);
+}

@@ -1,0 +1,187 @@
+/*
+ * catalog.c: the engine's streams, tables and persistent queries.
+ *
+ * Sources are kept in a growable array in creation order (a catalog holds
+ * tens of sources, so lookups scan it); each source owns an arena with all of
+ * its data, so dropping one frees exactly its memory. Query definitions are
+ * kept in the catalog's own arena: they are few and live as long as it.
+ */
+#include "planner/catalog.h"
+
+#include <string.h>
+#include <strings.h>
+
+struct wr_catalog {
+    wr_source **src;    /* sources in creation order */
+    int n;              /* number of sources */
+    int cap;            /* allocated slots */
+    wr_query_def *q;    /* persistent queries */
+    int nq;             /* number of queries */
+    int qcap;           /* allocated query slots */
+    int qseq;           /* next query number */
+    wr_arena *ar;       /* query definitions' strings */
+};
+
+static const char *const format_names[WR_FMT_COUNT] = {
+    [WR_FMT_NONE] = "NONE",         [WR_FMT_JSON] = "JSON",
+    [WR_FMT_DELIMITED] = "DELIMITED", [WR_FMT_KAFKA] = "KAFKA",
+    [WR_FMT_AVRO] = "AVRO",         [WR_FMT_PROTOBUF] = "PROTOBUF",
+    [WR_FMT_JSON_SR] = "JSON_SR",
+};
+
+const char *wr_format_name(wr_format f)
+{
+    return (unsigned)f < WR_FMT_COUNT ? format_names[f] : "?";
+}
+
+wr_format wr_format_by_name(const char *name)
+{
+    for (int i = 0; i < WR_FMT_COUNT; i++)
+        if (strcasecmp(name, format_names[i]) == 0)
+            return (wr_format)i;
+    if (strcasecmp(name, "PROTOBUF_NOSR") == 0)
+        return WR_FMT_PROTOBUF;
+    return WR_FMT_COUNT;
+}
+
+wr_catalog *wr_catalog_new(void)
+{
+    wr_catalog *cat = wr_malloc(sizeof *cat);
+    if (!cat)
+        return NULL;
+    memset(cat, 0, sizeof *cat);
+    cat->ar = wr_arena_new(1024);
+    if (!cat->ar) {
+        wr_free(cat);
+        return NULL;
+    }
+    return cat;
+}
+
+void wr_catalog_free(wr_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (int i = 0; i < cat->n; i++)
+        wr_source_free(cat->src[i]);
+    wr_free(cat->src);
+    wr_free(cat->q);
+    wr_arena_free(cat->ar);
+    wr_free(cat);
+}
+
+wr_source *wr_source_new(const char *name)
+{
+    wr_arena *ar = wr_arena_new(2048);
+    if (!ar)
+        return NULL;
+    wr_source *src = wr_arena_zalloc(ar, sizeof *src);
+    if (!src || !(src->name = wr_arena_strdup(ar, name))) {
+        wr_arena_free(ar);
+        return NULL;
+    }
+    src->ar = ar;
+    src->window.retention = src->window.grace = -1;
+    return src;
+}
+
+void wr_source_free(wr_source *src)
+{
+    if (src)
+        wr_arena_free(src->ar); /* src itself lives in its arena */
+}
+
+const wr_source *wr_catalog_get(const wr_catalog *cat, const char *name)
+{
+    for (int i = 0; i < cat->n; i++)
+        if (strcmp(cat->src[i]->name, name) == 0)
+            return cat->src[i];
+    return NULL;
+}
+
+weir_rc wr_catalog_put(wr_catalog *cat, wr_source *src, weir_status *st)
+{
+    for (int i = 0; i < cat->n; i++) {
+        if (strcmp(cat->src[i]->name, src->name) == 0) {
+            wr_source_free(cat->src[i]);
+            cat->src[i] = src;
+            return WEIR_OK;
+        }
+    }
+    if (cat->n == cat->cap) {
+        int cap = cat->cap ? cat->cap * 2 : 16;
+        wr_source **s = wr_realloc(cat->src, sizeof *s * (size_t)cap);
+        if (!s) {
+            wr_source_free(src);
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        }
+        cat->src = s;
+        cat->cap = cap;
+    }
+    cat->src[cat->n++] = src;
+    return WEIR_OK;
+}
+
+void wr_catalog_drop(wr_catalog *cat, const char *name)
+{
+    for (int i = 0; i < cat->n; i++) {
+        if (strcmp(cat->src[i]->name, name) == 0) {
+            wr_source_free(cat->src[i]);
+            memmove(cat->src + i, cat->src + i + 1,
+                    sizeof *cat->src * (size_t)(cat->n - i - 1));
+            cat->n--;
+            return;
+        }
+    }
+}
+
+int wr_catalog_count(const wr_catalog *cat)
+{
+    return cat->n;
+}
+
+const wr_source *wr_catalog_at(const wr_catalog *cat, int i)
+{
+    return i >= 0 && i < cat->n ? cat->src[i] : NULL;
+}
+
+const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
+                                 const char *sink, const char *sql)
+{
+    if (cat->nq == cat->qcap) {
+        int cap = cat->qcap ? cat->qcap * 2 : 8;
+        wr_query_def *q = wr_realloc(cat->q, sizeof *q * (size_t)cap);
+        if (!q)
+            return NULL;
+        cat->q = q;
+        cat->qcap = cap;
+    }
+    wr_query_def *q = &cat->q[cat->nq];
+    if (strcmp(kind, "INSERTQUERY") == 0)
+        q->id = wr_arena_printf(cat->ar, "INSERTQUERY_%d", cat->qseq);
+    else
+        q->id = wr_arena_printf(cat->ar, "%s_%s_%d", kind, sink, cat->qseq);
+    q->sink = wr_arena_strdup(cat->ar, sink);
+    q->sql = wr_arena_strdup(cat->ar, sql ? sql : "");
+    if (!q->id || !q->sink || !q->sql)
+        return NULL;
+    cat->nq++;
+    cat->qseq++;
+    return q->id;
+}
+
+int wr_catalog_query_count(const wr_catalog *cat)
+{
+    return cat->nq;
+}
+
+const wr_query_def *wr_catalog_query_at(const wr_catalog *cat, int i)
+{
+    return i >= 0 && i < cat->nq ? &cat->q[i] : NULL;
+}
+
+int wr_catalog_next_query_seq(const wr_catalog *cat)
+{
+    return cat->qseq;
+}

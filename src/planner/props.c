@@ -1,0 +1,186 @@
+/*
+ * props.c: the property tables (see props.h) and WITH-clause validation.
+ */
+#include "planner/props.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "planner/catalog.h"
+
+#define BOTH (WR_PROP_SOURCE | WR_PROP_SINK)
+
+static const wr_prop_def defs[] = {
+    {"FORMAT", WR_PK_FORMAT, BOTH,
+     "Sets both the key and the value format."},
+    {"KAFKA_TOPIC", WR_PK_STRING, BOTH,
+     "The Kafka topic that backs the stream or table."},
+    {"KEY_DELIMITER", WR_PK_STRING, BOTH,
+     "Field delimiter of DELIMITED keys (default ',')."},
+    {"KEY_FORMAT", WR_PK_FORMAT, BOTH,
+     "Serialization format of the record key: KAFKA, JSON, DELIMITED, NONE."},
+    {"KEY_SCHEMA_ID", WR_PK_INT, BOTH, "Schema Registry id of the key schema."},
+    {"PARTITIONS", WR_PK_INT, BOTH,
+     "Number of partitions of the topic (created if missing)."},
+    {"REPLICAS", WR_PK_INT, BOTH,
+     "Replication factor of the topic (created if missing)."},
+    {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},
+    {"TIMESTAMP", WR_PK_STRING, BOTH,
+     "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
+    {"TIMESTAMP_FORMAT", WR_PK_STRING, BOTH,
+     "Pattern for parsing a STRING TIMESTAMP column."},
+    {"VALUE_DELIMITER", WR_PK_STRING, BOTH,
+     "Field delimiter of DELIMITED values (default ',')."},
+    {"VALUE_FORMAT", WR_PK_FORMAT, BOTH,
+     "Serialization format of the record value: JSON, DELIMITED, KAFKA."},
+    {"VALUE_SCHEMA_ID", WR_PK_INT, BOTH,
+     "Schema Registry id of the value schema."},
+    {"WINDOW_SIZE", WR_PK_STRING, WR_PROP_SOURCE,
+     "Size of the windows of a windowed source, e.g. '1 MINUTE'."},
+    {"WINDOW_TYPE", WR_PK_STRING, WR_PROP_SOURCE,
+     "Window type of a windowed source: TUMBLING, HOPPING or SESSION."},
+    {"WRAP_SINGLE_VALUE", WR_PK_BOOL, BOTH,
+     "Whether a single value column is wrapped in an object/record."},
+};
+
+#define NDEFS ((int)(sizeof defs / sizeof defs[0]))
+
+int wr_props_count(void)
+{
+    return NDEFS;
+}
+
+const wr_prop_def *wr_props_at(int i)
+{
+    return i >= 0 && i < NDEFS ? &defs[i] : NULL;
+}
+
+static const wr_prop_def *find_def(const char *name)
+{
+    for (int i = 0; i < NDEFS; i++)
+        if (strcasecmp(defs[i].name, name) == 0)
+            return &defs[i];
+    return NULL;
+}
+
+const wr_prop *wr_props_find(const wr_list *with, const char *name)
+{
+    for (int i = 0; with && i < with->n; i++) {
+        const wr_prop *pr = with->item[i];
+        if (strcasecmp(pr->name.name, name) == 0)
+            return pr;
+    }
+    return NULL;
+}
+
+const char *wr_props_text(wr_arena *ar, const wr_prop *pr)
+{
+    const wr_expr *v = pr->value;
+    switch (v->kind) {
+    case WR_E_STRING:
+        return wr_arena_strndup(ar, v->sval, (size_t)v->slen);
+    case WR_E_BOOL:
+        return v->bval ? "true" : "false";
+    case WR_E_NULL:
+        return "null";
+    default:
+        return v->text ? wr_arena_strdup(ar, v->text) : "";
+    }
+}
+
+static bool is_int_text(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
+{
+    for (int i = 0; with && i < with->n; i++) {
+        const wr_prop *pr = with->item[i];
+        const wr_prop_def *d = find_def(pr->name.name);
+        if (!d || !(d->where & where))
+            return weir_status_set(st, WEIR_E_BIND, pr->name.loc,
+                                   "Invalid config variable(s) in the WITH "
+                                   "clause: %s",
+                                   pr->name.name);
+        for (int j = 0; j < i; j++) {
+            const wr_prop *o = with->item[j];
+            if (strcasecmp(o->name.name, pr->name.name) == 0)
+                return weir_status_set(st, WEIR_E_BIND, pr->name.loc,
+                                       "Duplicate property %s in the WITH "
+                                       "clause",
+                                       d->name);
+        }
+        const wr_expr *v = pr->value;
+        const char *text = v->kind == WR_E_STRING ? v->sval : v->text;
+        switch (d->kind) {
+        case WR_PK_INT:
+            if (!text || !is_int_text(text) || atoll(text) < 0 ||
+                strlen(text) > 10)
+                return weir_status_set(st, WEIR_E_BIND, v->loc,
+                                       "Invalid value for %s: expected a "
+                                       "non-negative integer",
+                                       d->name);
+            break;
+        case WR_PK_BOOL:
+            if (!(v->kind == WR_E_BOOL ||
+                  (v->kind == WR_E_STRING && (!strcasecmp(v->sval, "true") ||
+                                              !strcasecmp(v->sval, "false")))))
+                return weir_status_set(st, WEIR_E_BIND, v->loc,
+                                       "Invalid value for %s: expected true "
+                                       "or false",
+                                       d->name);
+            break;
+        case WR_PK_FORMAT:
+            if (v->kind != WR_E_STRING ||
+                wr_format_by_name(v->sval) == WR_FMT_COUNT)
+                return weir_status_set(st, WEIR_E_BIND, v->loc,
+                                       "Unknown format for %s: expected "
+                                       "JSON, DELIMITED, KAFKA or NONE",
+                                       d->name);
+            break;
+        case WR_PK_STRING:
+            if (v->kind != WR_E_STRING)
+                return weir_status_set(st, WEIR_E_BIND, v->loc,
+                                       "Invalid value for %s: expected a "
+                                       "string literal",
+                                       d->name);
+            break;
+        }
+    }
+    return WEIR_OK;
+}
+
+/* Session properties weir itself understands. */
+static const char *const session_keys[] = {
+    "auto.offset.reset",
+    "backpressure.enabled",
+    "backpressure.initial.rate",
+    "batch.interval",
+    "cache.max.bytes.buffering",
+    "checkpoint.dir",
+    "commit.interval.ms",
+    "error.policy",
+    "processing.guarantee",
+    "threads",
+};
+
+bool wr_props_session_known(const char *key)
+{
+    if (strncmp(key, "kafka.", 6) == 0 && key[6])
+        return true;
+    if (strncmp(key, "ksql.", 5) == 0 && key[5])
+        return true;
+    for (size_t i = 0; i < sizeof session_keys / sizeof session_keys[0]; i++)
+        if (strcmp(session_keys[i], key) == 0)
+            return true;
+    return false;
+}

@@ -1,0 +1,56 @@
+/*
+ * props.h: the WITH properties of CREATE statements and the session
+ * properties of SET/UNSET: their names, value kinds and where they apply.
+ *
+ * One table (props.c) lists every property so that validation, docs and
+ * shell completion agree. Validation reports the span of the offending
+ * property.
+ */
+#ifndef WEIR_PLANNER_PROPS_H
+#define WEIR_PLANNER_PROPS_H
+
+#include "parser/ast.h"
+#include "weir/status.h"
+
+/* Where a WITH property may appear (bit mask). */
+enum {
+    WR_PROP_SOURCE = 1 << 0, /* CREATE STREAM/TABLE (...) WITH */
+    WR_PROP_SINK = 1 << 1,   /* CREATE ... WITH (...) AS SELECT */
+};
+
+typedef enum wr_prop_kind {
+    WR_PK_STRING, WR_PK_INT, WR_PK_BOOL, WR_PK_FORMAT,
+} wr_prop_kind;
+
+typedef struct wr_prop_def {
+    const char *name;  /* upper-case name */
+    wr_prop_kind kind; /* value kind */
+    unsigned where;    /* WR_PROP_* */
+    const char *doc;   /* one sentence */
+} wr_prop_def;
+
+/*
+ * Checks every property of with (may be NULL) against the table for the
+ * statement position `where`: unknown names, duplicates, values of the wrong
+ * kind (an INT property given 'abc', a FORMAT given an unknown name).
+ * Borrows everything. Returns WEIR_OK or WEIR_E_BIND with st filled.
+ */
+weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st);
+
+/* The property named name (upper-case) in with, or NULL. Borrowed. */
+const wr_prop *wr_props_find(const wr_list *with, const char *name);
+
+/* The value of a property as text (strings unquoted, numbers as written),
+ * allocated in ar; NULL when out of memory. */
+const char *wr_props_text(wr_arena *ar, const wr_prop *pr);
+
+/* Session properties (SET/UNSET): returns true when key is known: weir's
+ * own, ksqlDB's ksql.* and streams properties, or a librdkafka
+ * pass-through ('kafka.<property>'). */
+bool wr_props_session_known(const char *key);
+
+/* Table access for docs and completion. */
+int wr_props_count(void);
+const wr_prop_def *wr_props_at(int i);
+
+#endif

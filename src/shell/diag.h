@@ -1,0 +1,29 @@
+/*
+ * diag.h: rendering of positioned errors for people and tools:
+ *
+ *   FILE:LINE:COL: error: MESSAGE
+ *     3 | CREATE STREAM s (id INTEGR) WITH (...);
+ *       |                     ^~~~~~
+ *
+ * The first line is the format gcc, editors and CI annotators understand.
+ * Columns count characters (UTF-8 code points), from 1.
+ */
+#ifndef WEIR_SHELL_DIAG_H
+#define WEIR_SHELL_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "weir/status.h"
+
+/* Line and column (both from 1) of byte offset off in text[0..len). */
+void wr_diag_linecol(const char *text, size_t len, size_t off, int *line,
+                     int *col);
+
+/* Prints st as a diagnostic for file (a display name) whose contents are
+ * text[0..len). Without a position (st->loc.off < 0) prints only the first
+ * line, without LINE:COL. Borrows everything. */
+void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
+                   const weir_status *st);
+
+#endif
