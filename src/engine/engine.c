@@ -108,6 +108,13 @@ weir_rc weir_stmt_apply(weir_stmt *s, weir_status *st)
         return WEIR_OK;
     wr_catalog *cat = s->e->cat;
     wr_bound *b = &s->b;
+    if (s->ast->kind == WR_S_SET) {
+        weir_rc rc = wr_catalog_set_prop(cat, s->ast->str, s->ast->str2, st);
+        if (rc != WEIR_OK)
+            return rc;
+    } else if (s->ast->kind == WR_S_UNSET) {
+        wr_catalog_unset_prop(cat, s->ast->str);
+    }
     if (b->query_kind) {
         wr_buf sql = WR_BUF_INIT;
         wr_buf_putn(&sql, s->sql + s->ast->loc.off, (size_t)s->ast->loc.len);

@@ -189,6 +189,13 @@ typename(A) ::= ident(N) LP number(P) COMMA number(S) RP. {
              A->params[1] = wr_ast_tok(p, S); A->param_loc[1] = S;
              A->loc = wr_parse_span(p, N.loc); }
 }
+/* VARCHAR(STRING): ksqlDB's spelling of an unbounded string. */
+typename(A) ::= ident(N) LP ident(P) RP. {
+    A = wr_ast_typename(p, WR_TN_NAMED, N.loc);
+    if (A) { A->name = N; A->nparams = 1;
+             A->params[0] = P.name; A->param_loc[0] = P.loc;
+             A->loc = wr_parse_span(p, N.loc); }
+}
 typename(A) ::= ARRAY(X) LT typename(E) GT. {
     A = wr_ast_typename(p, WR_TN_ARRAY, X);
     if (A) { A->a = E; A->loc = wr_parse_span(p, X); }
@@ -370,6 +377,11 @@ duration(A) ::= number(N) ident(U). { A = wr_ast_duration(p, N, U.loc); }
 window_opt(A) ::= .           { A = NULL; }
 window_opt(A) ::= window(W).  { A = W; }
 window(A) ::= WINDOW(X) wintype(T) LP winitems(W) RP. {
+    A = W; p->win = NULL;
+    if (A) { A->kind = (wr_window_kind)T; A->loc = wr_parse_span(p, X); }
+}
+/* A named window, as ksqlDB allows: WINDOW w TUMBLING (...). */
+window(A) ::= WINDOW(X) ident wintype(T) LP winitems(W) RP. {
     A = W; p->win = NULL;
     if (A) { A->kind = (wr_window_kind)T; A->loc = wr_parse_span(p, X); }
 }

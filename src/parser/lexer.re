@@ -75,6 +75,10 @@ int wr_lex(const char *text, size_t len, size_t *pos, weir_loc *tok)
         int  { TOKEN(TK_INTEGER); }
         dec  { TOKEN(TK_DECIMAL); }
         (int | dec) exp { TOKEN(TK_FLOAT); }
+        /* ksqlDB's DIGIT_IDENTIFIER (an alias like 1R); a number followed
+         * by letters that is not an exponent. Listed after the numbers so
+         * that 1E5 stays a number (equal length: the first rule wins). */
+        digit+ [a-zA-Z_@] [a-zA-Z0-9_@]* { TOKEN(TK_ID); }
 
         "'" {
             for (;;) {

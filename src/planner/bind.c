@@ -175,6 +175,11 @@ static weir_rc resolve_typename(binder *b, const wr_typename *tn,
         if (k == WR_T_KIND_COUNT || tn->name.quoted)
             return err(b, tn->name.loc, WEIR_E_TYPE,
                        "Unknown type: %s", n);
+        if (tn->nparams == 1 && k == WR_T_STRING &&
+            !strcmp(tn->params[0], "STRING")) {
+            *out = prim(k);
+            return WEIR_OK;
+        }
         if (tn->nparams)
             return err(b, tn->loc, WEIR_E_TYPE,
                        "Type %s does not take parameters", n);
@@ -299,6 +304,13 @@ static weir_rc bind_column(binder *b, wr_expr *e)
                        "'%s' is not a valid stream/table name or alias.",
                        e->qual.name);
         int ci = find_col(&q->srcs[si], name);
+        if (ci < 0 && is_window_bound(name) && b->windowed &&
+            b->cl == CL_SELECT && b->agg_depth == 0) {
+            e->src = WR_SRC_WINDOW;
+            e->col = !strcmp(name, "WINDOWEND");
+            e->type = prim(WR_T_BIGINT);
+            return WEIR_OK;
+        }
         if (ci < 0)
             return err(b, e->loc, WEIR_E_BIND,
                        "%s column '%s.%s' cannot be resolved.", cl,
@@ -656,17 +668,17 @@ static weir_rc coerce_literal(binder *b, const wr_expr *lit, const wr_type *t)
     char *end;
     bool ok = true;
     switch (t->kind) {
-    case WR_T_BOOLEAN:
-        ok = !strcasecmp(s, "true") || !strcasecmp(s, "false") ||
-             !strcasecmp(s, "t") || !strcasecmp(s, "f") ||
-             !strcasecmp(s, "yes") || !strcasecmp(s, "no");
+    case WR_T_BOOLEAN: {
+        /* ksqlDB accepts any non-empty prefix of true/false/yes/no. */
+        static const char *const words[] = {"true", "false", "yes", "no"};
+        size_t n = strlen(s);
+        ok = false;
+        for (int i = 0; i < 4 && n; i++)
+            ok = ok || (n <= strlen(words[i]) && !strncasecmp(s, words[i], n));
         break;
+    }
     case WR_T_INT:
     case WR_T_BIGINT:
-        errno = 0;
-        (void)strtoll(s, &end, 10);
-        ok = *s && !*end && !errno;
-        break;
     case WR_T_DOUBLE:
     case WR_T_DECIMAL:
         (void)strtod(s, &end);
@@ -1494,6 +1506,36 @@ static weir_rc read_source_window(binder *b, wr_source *src,
     return WEIR_OK;
 }
 
+/* The session's default formats ('ksql.persistence.default.format.key' /
+ * '.value', set with SET), when given. */
+static weir_rc default_formats(binder *b, wr_format *kf, wr_format *vf,
+                               bool *kset, bool *vset)
+{
+    const char *k = wr_catalog_get_prop(b->cat,
+                                        "ksql.persistence.default.format.key");
+    const char *v = wr_catalog_get_prop(
+        b->cat, "ksql.persistence.default.format.value");
+    *kset = *vset = false;
+    if (k) {
+        *kf = wr_format_by_name(k);
+        if (*kf == WR_FMT_COUNT || *kf == WR_FMT_AVRO ||
+            *kf == WR_FMT_PROTOBUF || *kf == WR_FMT_JSON_SR)
+            return err(b, b->stmt->loc, WEIR_E_BIND,
+                       "Unsupported default key format '%s'", k);
+        *kset = true;
+    }
+    if (v) {
+        *vf = wr_format_by_name(v);
+        if (*vf == WR_FMT_COUNT || *vf == WR_FMT_AVRO ||
+            *vf == WR_FMT_PROTOBUF || *vf == WR_FMT_JSON_SR ||
+            *vf == WR_FMT_NONE)
+            return err(b, b->stmt->loc, WEIR_E_BIND,
+                       "Unsupported default value format '%s'", v);
+        *vset = true;
+    }
+    return WEIR_OK;
+}
+
 static weir_rc exists_error(binder *b, const wr_source *old, bool table,
                             weir_loc loc)
 {
@@ -1526,7 +1568,11 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
                    "default value.");
     wr_format kf = WR_FMT_KAFKA, vf = WR_FMT_NONE;
     bool kset, vset;
+    TRY(default_formats(b, &kf, &vf, &kset, &vset));
+    bool kdef = kset, vdef = vset;
     TRY(read_formats(b, s->with, &kf, &vf, &kset, &vset));
+    kset = kset || kdef;
+    vset = vset || vdef;
     if (!vset)
         return err(b, s->with ? s->with_loc : s->loc, WEIR_E_BIND,
                    "Statement is missing the 'VALUE_FORMAT' property from the "
@@ -1688,32 +1734,38 @@ static int single_src(uint32_t m)
     return i;
 }
 
-/* Union-find over scope columns for join-key equivalence. */
+/* Union-find over join-key expressions: each `a = b` of a join makes its
+ * two sides equivalent; the result's key is any column of the class of the
+ * last join's criterion. */
 typedef struct keyeq {
-    int n;        /* number of (src, col) pairs */
-    int src[64];  /* source of pair i */
-    int col[64];  /* column of pair i */
-    int par[64];  /* union-find parent */
+    int n;                /* number of expressions */
+    const wr_expr *e[64]; /* expression i */
+    int par[64];          /* union-find parent */
 } keyeq;
 
-static int keyeq_id(keyeq *k, int si, int ci)
+static int keyeq_id(keyeq *k, const wr_expr *e)
 {
     for (int i = 0; i < k->n; i++)
-        if (k->src[i] == si && k->col[i] == ci)
+        if (expr_equal(k->e[i], e))
             return i;
     if (k->n == 64)
         return -1;
-    k->src[k->n] = si;
-    k->col[k->n] = ci;
+    k->e[k->n] = e;
     k->par[k->n] = k->n;
     return k->n++;
 }
 
-static int keyeq_find(keyeq *k, int i)
+static int keyeq_find(const keyeq *k, int i)
 {
     while (k->par[i] != i)
-        i = k->par[i] = k->par[k->par[i]];
+        i = k->par[i];
     return i;
+}
+
+/* Is member i of the key classes a plain column of a source? */
+static bool keyeq_is_col(const keyeq *k, int i, int nsrc)
+{
+    return k->e[i]->kind == WR_E_COLUMN && k->e[i]->src < nsrc;
 }
 
 static const char *kind_word(bool table)
@@ -1839,16 +1891,19 @@ static weir_rc bind_joins(binder *b, wr_select *sel, wr_lnode **plan,
         *plan = n;
         left_table = left_table && right_table;
 
-        /* Key bookkeeping: column = column joins make equivalent keys. */
-        int ia = lk->kind == WR_E_COLUMN ? keyeq_id(keq, lk->src, lk->col)
-                                         : -1;
-        int ib = rk->kind == WR_E_COLUMN ? keyeq_id(keq, rk->src, rk->col)
-                                         : -1;
-        if (ia >= 0 && ib >= 0)
-            keq->par[keyeq_find(keq, ia)] = keyeq_find(keq, ib);
+        /* Key bookkeeping: both sides of the criterion are equivalent. */
+        int ia = keyeq_id(keq, lk), ib = keyeq_id(keq, rk);
+        if (ia < 0 || ib < 0)
+            return err(b, on->loc, WEIR_E_BIND, "Too many join criteria");
+        keq->par[keyeq_find(keq, ia)] = keyeq_find(keq, ib);
         *last_key_a = ia;
         *last_key_b = ib;
-        *synthetic = jn->type == WR_JOIN_FULL || (ia < 0 && ib < 0);
+        int root = keyeq_find(keq, ia);
+        bool has_col = false;
+        for (int m = 0; m < keq->n; m++)
+            has_col = has_col || (keyeq_find(keq, m) == root &&
+                                  keyeq_is_col(keq, m, q->nsrc));
+        *synthetic = jn->type == WR_JOIN_FULL || !has_col;
         if (*synthetic) {
             b->joinkey_type = lk->type;
             if (is_null_type(b->joinkey_type))
@@ -1921,8 +1976,7 @@ static bool name_in_many(const wr_query *q, const char *n)
 {
     int c = 0;
     for (int i = 0; i < q->nsrc; i++) {
-        int ci = find_col(&q->srcs[i], n);
-        if (ci >= 0 && !q->srcs[i].cols[ci].pseudo)
+        if (find_col(&q->srcs[i], n) >= 0)
             c++;
     }
     return c > 1;
@@ -2042,19 +2096,18 @@ static const char *join_candidates(binder *b, const keyeq *k, int root,
     wr_buf buf = WR_BUF_INIT;
     int total = 0;
     for (int i = 0; i < k->n; i++)
-        if (keyeq_find((keyeq *)k, i) == root)
+        if (keyeq_find(k, i) == root && keyeq_is_col(k, i, b->q->nsrc))
             total++;
     int seen = 0;
     for (int i = 0; i < k->n; i++) {
-        if (keyeq_find((keyeq *)k, i) != root)
+        if (keyeq_find(k, i) != root || !keyeq_is_col(k, i, b->q->nsrc))
             continue;
-        const wr_scope_src *s = &b->q->srcs[k->src[i]];
+        const char *c = sql_of(b, k->e[i]);
         if (seen)
             wr_buf_puts(&buf, seen == total - 1 ? " or " : ", ");
-        wr_buf_printf(&buf, "%s.%s", s->alias, s->cols[k->col[i]].name);
+        wr_buf_puts(&buf, c);
         if (!seen)
-            *first = wr_arena_printf(b->ar, "%s.%s", s->alias,
-                                     s->cols[k->col[i]].name);
+            *first = c;
         seen++;
     }
     const char *r = wr_arena_strdup(b->ar, wr_buf_str(&buf));
@@ -2146,28 +2199,32 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                            target, b->joinkey_name, b->joinkey_name);
             return WEIR_OK;
         }
-        int root = keyeq_find((keyeq *)keq, ka >= 0 ? ka : kb);
+        int root = keyeq_find(keq, ka >= 0 ? ka : kb);
         int first = -1;
         for (int i = 0; i < n; i++) {
             const wr_expr *e = items[i].expr;
             if (e->kind != WR_E_COLUMN || e->src >= q->nsrc)
                 continue;
             bool cand = false;
-            for (int k = 0; k < keq->n && !cand; k++)
-                cand = keyeq_find((keyeq *)keq, k) == root &&
-                       keq->src[k] == e->src && keq->col[k] == e->col;
+            for (int m = 0; m < keq->n && !cand; m++)
+                cand = keyeq_find(keq, m) == root &&
+                       keyeq_is_col(keq, m, q->nsrc) &&
+                       keq->e[m]->src == e->src && keq->e[m]->col == e->col;
             if (!cand)
                 continue;
-            if (first >= 0 && strict)
-                return err(b, items[i].loc, WEIR_E_BIND,
-                           "The projection contains a key column (`%s`) more "
-                           "than once, aliased as: %s and %s.",
-                           sql_of(b, items[first].expr), items[first].name,
-                           items[i].name);
             if (first < 0) {
                 first = i;
                 items[i].key = true;
+                continue;
             }
+            /* Another column of the key class is an ordinary value; the
+             * key column itself may not appear twice. */
+            const wr_expr *f = items[first].expr;
+            if (strict && f->src == e->src && f->col == e->col)
+                return err(b, items[i].loc, WEIR_E_BIND,
+                           "The projection contains a key column (`%s`) more "
+                           "than once, aliased as: %s and %s.",
+                           sql_of(b, f), items[first].name, items[i].name);
         }
         if (first < 0 && strict) {
             const char *f = "?";
@@ -2365,7 +2422,8 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
                        "an alias for a column.",
                        items[i].name);
         if (!items[i].aliased && e->kind == WR_E_COLUMN &&
-            e->src != WR_SRC_WINDOW && is_reserved_name(items[i].name))
+            e->src != WR_SRC_WINDOW && is_reserved_name(items[i].name) &&
+            !is_window_bound(items[i].name))
             return err(b, e->loc, WEIR_E_BIND,
                        "Reserved column name in select: `%s`. Please remove or "
                        "alias the column.",

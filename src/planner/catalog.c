@@ -20,6 +20,9 @@ struct wr_catalog {
     int qcap;           /* allocated query slots */
     int qseq;           /* next query number */
     wr_arena *ar;       /* query definitions' strings */
+    wr_kv *props;       /* session properties (heap strings) */
+    int nprops;         /* number of properties */
+    int propcap;        /* allocated slots */
 };
 
 static const char *const format_names[WR_FMT_COUNT] = {
@@ -66,6 +69,11 @@ void wr_catalog_free(wr_catalog *cat)
         wr_source_free(cat->src[i]);
     wr_free(cat->src);
     wr_free(cat->q);
+    for (int i = 0; i < cat->nprops; i++) {
+        wr_free((char *)cat->props[i].key);
+        wr_free((char *)cat->props[i].value);
+    }
+    wr_free(cat->props);
     wr_arena_free(cat->ar);
     wr_free(cat);
 }
@@ -184,4 +192,77 @@ const wr_query_def *wr_catalog_query_at(const wr_catalog *cat, int i)
 int wr_catalog_next_query_seq(const wr_catalog *cat)
 {
     return cat->qseq;
+}
+
+static char *heap_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = wr_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key,
+                            const char *value, weir_status *st)
+{
+    char *v = heap_strdup(value);
+    if (!v)
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    for (int i = 0; i < cat->nprops; i++) {
+        if (!strcmp(cat->props[i].key, key)) {
+            wr_free((char *)cat->props[i].value);
+            cat->props[i].value = v;
+            return WEIR_OK;
+        }
+    }
+    char *k = heap_strdup(key);
+    if (!k || cat->nprops == cat->propcap) {
+        int cap = cat->propcap ? cat->propcap * 2 : 8;
+        wr_kv *p = k ? wr_realloc(cat->props, sizeof *p * (size_t)cap) : NULL;
+        if (!p) {
+            wr_free(k);
+            wr_free(v);
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        }
+        cat->props = p;
+        cat->propcap = cap;
+    }
+    cat->props[cat->nprops].key = k;
+    cat->props[cat->nprops].value = v;
+    cat->nprops++;
+    return WEIR_OK;
+}
+
+void wr_catalog_unset_prop(wr_catalog *cat, const char *key)
+{
+    for (int i = 0; i < cat->nprops; i++) {
+        if (!strcmp(cat->props[i].key, key)) {
+            wr_free((char *)cat->props[i].key);
+            wr_free((char *)cat->props[i].value);
+            memmove(cat->props + i, cat->props + i + 1,
+                    sizeof *cat->props * (size_t)(cat->nprops - i - 1));
+            cat->nprops--;
+            return;
+        }
+    }
+}
+
+const char *wr_catalog_get_prop(const wr_catalog *cat, const char *key)
+{
+    for (int i = 0; i < cat->nprops; i++)
+        if (!strcmp(cat->props[i].key, key))
+            return cat->props[i].value;
+    return NULL;
+}
+
+int wr_catalog_prop_count(const wr_catalog *cat)
+{
+    return cat->nprops;
+}
+
+const wr_kv *wr_catalog_prop_at(const wr_catalog *cat, int i)
+{
+    return i >= 0 && i < cat->nprops ? &cat->props[i] : NULL;
 }

@@ -112,6 +112,15 @@ const wr_query_def *wr_catalog_query_at(const wr_catalog *cat, int i);
 /* The next query number (for ids), without registering anything. */
 int wr_catalog_next_query_seq(const wr_catalog *cat);
 
+/* Session properties (SET/UNSET). Values are copied; get returns a
+ * borrowed pointer valid until the next set/unset of that key, or NULL. */
+weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key,
+                            const char *value, weir_status *st);
+void wr_catalog_unset_prop(wr_catalog *cat, const char *key);
+const char *wr_catalog_get_prop(const wr_catalog *cat, const char *key);
+int wr_catalog_prop_count(const wr_catalog *cat);
+const wr_kv *wr_catalog_prop_at(const wr_catalog *cat, int i);
+
 /* Names of formats: "JSON", "DELIMITED", ... */
 const char *wr_format_name(wr_format f);
 /* Looks a format up by name, case-insensitively; WR_FMT_COUNT if unknown. */
