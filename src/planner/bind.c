@@ -660,38 +660,41 @@ static weir_rc bind_binary(binder *b, wr_expr *e)
     return e->type ? WEIR_OK : oom(b);
 }
 
-/* Checks that a string literal can be read as a value of type t (used by
- * IN lists, whose string literals ksqlDB coerces to the tested type). */
-static weir_rc coerce_literal(binder *b, const wr_expr *lit, const wr_type *t)
+/* True when the text s reads as a value of type t the way ksqlDB coerces
+ * string literals (IN lists, INSERT VALUES); types other than BOOLEAN and
+ * the numbers always accept. */
+static bool literal_parses(const char *s, const wr_type *t)
 {
-    const char *s = lit->sval;
     char *end;
-    bool ok = true;
     switch (t->kind) {
     case WR_T_BOOLEAN: {
         /* ksqlDB accepts any non-empty prefix of true/false/yes/no. */
         static const char *const words[] = {"true", "false", "yes", "no"};
         size_t n = strlen(s);
-        ok = false;
+        bool ok = false;
         for (int i = 0; i < 4 && n; i++)
             ok = ok || (n <= strlen(words[i]) && !strncasecmp(s, words[i], n));
-        break;
+        return ok;
     }
     case WR_T_INT:
     case WR_T_BIGINT:
     case WR_T_DOUBLE:
     case WR_T_DECIMAL:
         (void)strtod(s, &end);
-        ok = *s && !*end;
-        break;
+        return *s && !*end;
     default:
-        return WEIR_OK;
+        return true;
     }
-    if (ok)
+}
+
+/* Checks that a string literal of an IN list can be read as type t. */
+static weir_rc coerce_literal(binder *b, const wr_expr *lit, const wr_type *t)
+{
+    if (literal_parses(lit->sval, t))
         return WEIR_OK;
     return err(b, lit->loc, WEIR_E_TYPE,
                "Invalid Predicate: invalid input syntax for type %s: \"%s\".",
-               wr_type_kind_name(t->kind), s);
+               wr_type_kind_name(t->kind), lit->sval);
 }
 
 static weir_rc bind_in(binder *b, wr_expr *e)
@@ -2742,7 +2745,8 @@ static weir_rc bind_insert_values(binder *b, wr_stmt *s)
         bool ok = wr_type_widens_to(v->type, ct) ||
                   (wr_type_is_numeric(v->type) && wr_type_is_numeric(ct) &&
                    is_literal(v)) ||
-                  (v->kind == WR_E_STRING && wr_type_is_primitive(ct));
+                  (v->kind == WR_E_STRING && wr_type_is_primitive(ct) &&
+                   literal_parses(v->sval, ct));
         if (!ok)
             return err(b, v->loc, WEIR_E_TYPE,
                        "Expected type %s for field %s but got %s(%s)",
