@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 
 #include "common/buf.h"
 #include "common/func.h"
@@ -140,6 +141,67 @@ static bool is_reserved_name(const char *n)
     return !strcmp(n, "ROWTIME") || !strcmp(n, "ROWPARTITION") ||
            !strcmp(n, "ROWOFFSET") || !strcmp(n, "WINDOWSTART") ||
            !strcmp(n, "WINDOWEND");
+}
+
+/* Case-insensitive edit distance of a and c (optimal string alignment:
+ * insertions, deletions, substitutions and adjacent transpositions), capped
+ * at 3; names longer than 63 bytes count as far apart. */
+static int edit_distance(const char *a, const char *c)
+{
+    size_t n = strlen(a), m = strlen(c);
+    if (n > 63 || m > 63)
+        return 3;
+    int d[64][64];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t j = 1; j <= m; j++) {
+            int ai = tolower((unsigned char)a[i - 1]);
+            int cj = tolower((unsigned char)c[j - 1]);
+            int v = d[i - 1][j - 1] + (ai != cj);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ai == tolower((unsigned char)c[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cj &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[n][m] > 3 ? 3 : d[n][m];
+}
+
+/* A suggestion for a misspelt name: the closest candidate within edit
+ * distance 2 (1 for short names), kept across calls in *best. */
+typedef struct suggest {
+    const char *name; /* closest candidate so far, or NULL */
+    int dist;         /* its distance */
+} suggest;
+
+static void suggest_try(suggest *sg, const char *want, const char *cand)
+{
+    size_t len = strlen(want);
+    if (len < 3)
+        return; /* too short for a meaningful guess */
+    int limit = len <= 4 ? 1 : 2;
+    int d = edit_distance(want, cand);
+    if (d <= limit && (!sg->name || d < sg->dist)) {
+        sg->name = cand;
+        sg->dist = d;
+    }
+}
+
+/* " Did you mean 'X'?" in the query arena, or "". */
+static const char *did_you_mean(binder *b, const suggest *sg)
+{
+    if (!sg->name)
+        return "";
+    const char *s = wr_arena_printf(b->ar, " Did you mean '%s'?", sg->name);
+    return s ? s : "";
 }
 
 /* ---- types as written --------------------------------------------------- */
@@ -311,10 +373,14 @@ static weir_rc bind_column(binder *b, wr_expr *e)
             e->type = prim(WR_T_BIGINT);
             return WEIR_OK;
         }
-        if (ci < 0)
+        if (ci < 0) {
+            suggest sg = {NULL, 9};
+            for (int c = 0; c < q->srcs[si].ncols; c++)
+                suggest_try(&sg, name, q->srcs[si].cols[c].name);
             return err(b, e->loc, WEIR_E_BIND,
-                       "%s column '%s.%s' cannot be resolved.", cl,
-                       e->qual.name, name);
+                       "%s column '%s.%s' cannot be resolved.%s", cl,
+                       e->qual.name, name, did_you_mean(b, &sg));
+        }
         e->src = si;
         e->col = ci;
     } else {
@@ -356,8 +422,13 @@ static weir_rc bind_column(binder *b, wr_expr *e)
                 e->type = b->joinkey_type;
                 return WEIR_OK;
             }
+            suggest sg = {NULL, 9};
+            for (int i = 0; i < q->nsrc; i++)
+                for (int c = 0; c < q->srcs[i].ncols; c++)
+                    suggest_try(&sg, name, q->srcs[i].cols[c].name);
             return err(b, e->loc, WEIR_E_BIND,
-                       "%s column '%s' cannot be resolved.", cl, name);
+                       "%s column '%s' cannot be resolved.%s", cl, name,
+                       did_you_mean(b, &sg));
         }
         e->src = si;
         e->col = ci;
@@ -829,9 +900,14 @@ static weir_rc bind_call(binder *b, wr_expr *e)
 {
     const char *name = e->name.name;
     const wr_func *f = wr_func_lookup(name, strlen(name));
-    if (!f)
+    if (!f) {
+        suggest sg = {NULL, 9};
+        for (int i = 0; i < wr_func_count(); i++)
+            suggest_try(&sg, name, wr_func_at(i)->name);
         return err(b, e->name.loc, WEIR_E_BIND,
-                   "Can't find any functions with the name '%s'", name);
+                   "Can't find any functions with the name '%s'.%s", name,
+                   did_you_mean(b, &sg));
+    }
     e->fn = f;
     bool agg = f->kind == WR_FN_AGGREGATE;
     if (agg) {
@@ -2287,9 +2363,14 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     for (int i = 0; i <= njoins; i++) {
         const wr_source_ref *r = refs[i];
         const wr_source *src = wr_catalog_get(b->cat, r->name.name);
-        if (!src)
-            return err(b, r->name.loc, WEIR_E_CATALOG, "%s does not exist.",
-                       r->name.name);
+        if (!src) {
+            suggest sg = {NULL, 9};
+            for (int c = 0; c < wr_catalog_count(b->cat); c++)
+                suggest_try(&sg, r->name.name,
+                            wr_catalog_at(b->cat, c)->name);
+            return err(b, r->name.loc, WEIR_E_CATALOG, "%s does not exist.%s",
+                       r->name.name, did_you_mean(b, &sg));
+        }
         for (int k = 0; k < i; k++) {
             if (!strcmp(q->srcs[k].name, src->name)) {
                 if (njoins == 1)

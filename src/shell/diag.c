@@ -47,16 +47,29 @@ void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
     size_t eol = off;
     while (eol < len && text[eol] != '\n' && text[eol] != '\0')
         eol++;
+    /* Show at most WIDTH bytes of a long line, around the error. */
+    enum { WIDTH = 120, BEFORE = 60 };
+    size_t from = bol, to = eol;
+    if (eol - bol > WIDTH) {
+        if (off > bol + BEFORE)
+            from = off - BEFORE;
+        while (from > bol && is_cont((unsigned char)text[from]))
+            from--;
+        to = from + WIDTH < eol ? from + WIDTH : eol;
+        while (to < eol && is_cont((unsigned char)text[to]))
+            to++;
+    }
+    const char *pre = from > bol ? "..." : "";
     char num[16];
     int w = snprintf(num, sizeof num, "%d", line);
-    fprintf(out, " %s | ", num);
-    for (size_t i = bol; i < eol; i++) {
+    fprintf(out, " %s | %s", num, pre);
+    for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)text[i];
         fputc(c == '\r' ? ' ' : (c < 0x20 && c != '\t') ? '?' : c, out);
     }
-    fputc('\n', out);
-    fprintf(out, " %*s | ", w, "");
-    for (size_t i = bol; i < off; i++) {
+    fputs(to < eol ? "...\n" : "\n", out);
+    fprintf(out, " %*s | %s", w, "", *pre ? "   " : "");
+    for (size_t i = from; i < off; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\t')
             fputc('\t', out);
@@ -64,10 +77,10 @@ void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
             fputc(' ', out);
     }
     fputc('^', out);
-    /* Underline the rest of the span on this line. */
+    /* Underline the rest of the span on the shown part of the line. */
     size_t end = off + (st->loc.len > 0 ? (size_t)st->loc.len : 1);
-    if (end > eol)
-        end = eol;
+    if (end > to)
+        end = to;
     for (size_t i = off + 1; i < end; i++)
         if (!is_cont((unsigned char)text[i]))
             fputc('~', out);
