@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/arena.h"
 #include "common/buf.h"
@@ -114,6 +115,8 @@ weir_rc weir_stmt_apply(weir_stmt *s, weir_status *st)
             return rc;
     } else if (s->ast->kind == WR_S_UNSET) {
         wr_catalog_unset_prop(cat, s->ast->str);
+    } else if (s->ast->kind == WR_S_TERMINATE) {
+        wr_catalog_drop_query(cat, s->ast->all ? NULL : s->ast->str);
     }
     if (b->query_kind) {
         wr_buf sql = WR_BUF_INIT;
@@ -164,6 +167,14 @@ char *weir_stmt_explain(const weir_stmt *s)
     const wr_stmt *ast = s->b.stmt ? s->b.stmt : s->ast;
     if (s->b.query) {
         wr_plan_print(&b, s->b.query);
+    } else if (ast->kind == WR_S_EXPLAIN && ast->str) {
+        const wr_catalog *cat = s->e->cat;
+        for (int i = 0; i < wr_catalog_query_count(cat); i++) {
+            const wr_query_def *q = wr_catalog_query_at(cat, i);
+            if (!strcasecmp(q->id, ast->str))
+                wr_buf_printf(&b, "Query %s writes to %s:\n  %s\n", q->id,
+                              q->sink, q->sql);
+        }
     } else {
         wr_buf_printf(&b, "%s", wr_stmt_kind_name(ast->kind));
         if (ast->name.name)

@@ -665,8 +665,15 @@ void wr_ast_expr_sql(wr_buf *b, const wr_expr *e)
             wr_ast_expr_sql(b, e->a);
             wr_buf_putc(b, ')');
         } else {
+            /* -(-x), never --x (which would read back as a comment). */
+            bool nested = e->a->kind == WR_E_UNARY ||
+                          (e->a->text && e->a->text[0] == '-');
             wr_buf_puts(b, op_sql(e->op));
+            if (nested)
+                wr_buf_putc(b, '(');
             wr_ast_expr_sql(b, e->a);
+            if (nested)
+                wr_buf_putc(b, ')');
         }
         break;
     case WR_E_BINARY:
@@ -955,7 +962,9 @@ static void dump_stmt(wr_buf *b, int ind, const wr_stmt *s)
                 wr_buf_puts(b, " KEY");
             if (c->primary_key)
                 wr_buf_puts(b, " PRIMARY-KEY");
-            if (c->headers)
+            if (c->header_key)
+                wr_buf_printf(b, " HEADER('%s')", c->header_key);
+            else if (c->headers)
                 wr_buf_puts(b, " HEADERS");
             wr_buf_puts(b, ")\n");
         }

@@ -37,7 +37,7 @@
 
 %syntax_error {
     (void)yymajor;
-    if (yyminor.off >= (int32_t)p->len || yymajor == 0) {
+    if (yymajor == 0) {
         wr_parse_error(p, yyminor, "syntax error: unexpected end of statement");
     } else {
         wr_parse_error(p, yyminor, "syntax error near '%.*s'",

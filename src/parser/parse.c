@@ -109,7 +109,9 @@ weir_rc wr_parse_next(const char *text, size_t len, size_t *pos, wr_arena *ar,
             break;
         }
         if (code == TK_SEMI || code == WR_LEX_EOF) {
-            weir_loc end = code == TK_SEMI ? tok : (weir_loc){(int32_t)len, 0};
+            /* End of input: point just after the last token, not at the
+             * end of the file (which may be lines further down). */
+            weir_loc end = code == TK_SEMI ? tok : (weir_loc){p.prev_end, 0};
             p.lookahead = end;
             wr_parser(engine, 0, end);
             break;

@@ -1144,6 +1144,11 @@ static weir_rc bind_expr(binder *b, wr_expr *e)
                            tname(b, el), sql_of(b, x), tname(b, x->type));
             el = c;
         }
+        if (!e->list || e->list->n == 0)
+            return err(b, e->loc, WEIR_E_TYPE,
+                       "Array constructor cannot be empty: give at least one "
+                       "element (ARRAY[CAST(NULL AS INT)] for a typed "
+                       "empty-ish array)");
         if (!el || is_null_type(el))
             return err(b, e->loc, WEIR_E_TYPE,
                        "Cannot construct an array with all NULL elements; "
@@ -1590,27 +1595,37 @@ static weir_rc read_source_window(binder *b, wr_source *src,
 static weir_rc default_formats(binder *b, wr_format *kf, wr_format *vf,
                                bool *kset, bool *vset)
 {
-    const char *k = wr_catalog_get_prop(b->cat,
-                                        "ksql.persistence.default.format.key");
-    const char *v = wr_catalog_get_prop(
-        b->cat, "ksql.persistence.default.format.value");
-    *kset = *vset = false;
-    if (k) {
-        *kf = wr_format_by_name(k);
-        if (*kf == WR_FMT_COUNT || *kf == WR_FMT_AVRO ||
-            *kf == WR_FMT_PROTOBUF || *kf == WR_FMT_JSON_SR)
-            return err(b, b->stmt->loc, WEIR_E_BIND,
-                       "Unsupported default key format '%s'", k);
-        *kset = true;
+    /* Only the formats the WITH clause left open come from the session. */
+    if (!*kset) {
+        const char *k = wr_catalog_get_prop(
+            b->cat, "ksql.persistence.default.format.key");
+        if (k) {
+            wr_format f = wr_format_by_name(k);
+            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO ||
+                f == WR_FMT_PROTOBUF || f == WR_FMT_JSON_SR)
+                return err(b, b->stmt->loc, WEIR_E_BIND,
+                           "Unsupported default key format '%s' (set by "
+                           "'ksql.persistence.default.format.key')",
+                           k);
+            *kf = f;
+            *kset = true;
+        }
     }
-    if (v) {
-        *vf = wr_format_by_name(v);
-        if (*vf == WR_FMT_COUNT || *vf == WR_FMT_AVRO ||
-            *vf == WR_FMT_PROTOBUF || *vf == WR_FMT_JSON_SR ||
-            *vf == WR_FMT_NONE)
-            return err(b, b->stmt->loc, WEIR_E_BIND,
-                       "Unsupported default value format '%s'", v);
-        *vset = true;
+    if (!*vset) {
+        const char *v = wr_catalog_get_prop(
+            b->cat, "ksql.persistence.default.format.value");
+        if (v) {
+            wr_format f = wr_format_by_name(v);
+            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO ||
+                f == WR_FMT_PROTOBUF || f == WR_FMT_JSON_SR ||
+                f == WR_FMT_NONE)
+                return err(b, b->stmt->loc, WEIR_E_BIND,
+                           "Unsupported default value format '%s' (set by "
+                           "'ksql.persistence.default.format.value')",
+                           v);
+            *vf = f;
+            *vset = true;
+        }
     }
     return WEIR_OK;
 }
@@ -1647,11 +1662,8 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
                    "default value.");
     wr_format kf = WR_FMT_KAFKA, vf = WR_FMT_NONE;
     bool kset, vset;
-    TRY(default_formats(b, &kf, &vf, &kset, &vset));
-    bool kdef = kset, vdef = vset;
     TRY(read_formats(b, s->with, &kf, &vf, &kset, &vset));
-    kset = kset || kdef;
-    vset = vset || vdef;
+    TRY(default_formats(b, &kf, &vf, &kset, &vset));
     if (!vset)
         return err(b, s->with ? s->with_loc : s->loc, WEIR_E_BIND,
                    "Statement is missing the 'VALUE_FORMAT' property from the "
@@ -1852,6 +1864,27 @@ static const char *kind_word(bool table)
     return table ? "table" : "stream";
 }
 
+/* Requires the join expression e on table ts (scope index si) to be the
+ * table's primary key column. */
+static weir_rc want_table_key(binder *b, const wr_scope_src *ts, int si,
+                              const wr_expr *e)
+{
+    if (e->kind == WR_E_COLUMN && e->src == si && ts->cols[e->col].key &&
+        !ts->cols[e->col].pseudo)
+        return WEIR_OK;
+    const char *key = "?";
+    for (int c = 0; c < ts->ncols; c++)
+        if (ts->cols[c].key) {
+            key = ts->cols[c].name;
+            break;
+        }
+    return err(b, e->loc, WEIR_E_BIND,
+               "Cannot repartition a TABLE source. If this is a join, make "
+               "sure that the criteria uses the TABLE's key column %s instead "
+               "of %s",
+               key, sql_of(b, e));
+}
+
 /* Binds the joins of sel: ON, kinds, WITHIN, keys. Builds the join nodes on
  * top of *plan and records the result key candidates. */
 static weir_rc bind_joins(binder *b, wr_select *sel, wr_lnode **plan,
@@ -1940,6 +1973,12 @@ static weir_rc bind_joins(binder *b, wr_select *sel, wr_lnode **plan,
                        "stream-table join. Only INNER and LEFT joins are "
                        "supported.",
                        jn->type == WR_JOIN_RIGHT ? "right" : "full-outer");
+        /* A table is joined on its PRIMARY KEY (foreign-key joins are not
+         * supported): anything else would need repartitioning a table. */
+        if (right_table)
+            TRY(want_table_key(b, rs, ri, rk));
+        if (left_table && j == 0)
+            TRY(want_table_key(b, &q->srcs[0], 0, lk));
         const wr_source *ls = q->srcs[sa].src, *rsrc = rs->src;
         if (ls->partitions && rsrc->partitions &&
             ls->partitions != rsrc->partitions)
@@ -2460,6 +2499,12 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     if (sel->window && !aggregate)
         return err(b, sel->window->loc, WEIR_E_BIND,
                    "WINDOW clause requires a GROUP BY clause.");
+    bool from_table = true;
+    for (int i = 0; i < q->nsrc; i++)
+        from_table = from_table && q->srcs[i].table;
+    if (sel->window && from_table)
+        return err(b, sel->window->loc, WEIR_E_BIND,
+                   "Windowing not supported for table aggregations.");
     if (sel->group_by && !has_agg)
         return err(b, sel->group_loc, WEIR_E_BIND,
                    "GROUP BY requires aggregate functions in either the SELECT "
@@ -2692,11 +2737,11 @@ static weir_rc bind_create_as(binder *b, wr_stmt *s, wr_bound *out)
     b->persistent = true;
     TRY(bind_select(b, s->select, s->name.name));
     if (b->q->result_table && !s->table)
-        return err(b, s->loc, WEIR_E_BIND,
+        return err(b, s->name.loc, WEIR_E_BIND,
                    "Invalid result type. Your SELECT query produces a TABLE. "
                    "Please use CREATE TABLE AS SELECT statement instead.");
     if (!b->q->result_table && s->table)
-        return err(b, s->loc, WEIR_E_BIND,
+        return err(b, s->name.loc, WEIR_E_BIND,
                    "Invalid result type. Your SELECT query produces a STREAM. "
                    "Please use CREATE STREAM AS SELECT statement instead.");
     for (int i = 0; i < b->q->nsrc; i++)

@@ -179,6 +179,22 @@ const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
     return q->id;
 }
 
+int wr_catalog_drop_query(wr_catalog *cat, const char *id)
+{
+    int removed = 0;
+    for (int i = 0; i < cat->nq;) {
+        if (!id || !strcasecmp(cat->q[i].id, id)) {
+            memmove(cat->q + i, cat->q + i + 1,
+                    sizeof *cat->q * (size_t)(cat->nq - i - 1));
+            cat->nq--;
+            removed++;
+        } else {
+            i++;
+        }
+    }
+    return removed;
+}
+
 int wr_catalog_query_count(const wr_catalog *cat)
 {
     return cat->nq;

@@ -107,6 +107,9 @@ const wr_source *wr_catalog_at(const wr_catalog *cat, int i);
  * NULL when out of memory. kind is "CSAS", "CTAS" or "INSERTQUERY". */
 const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
                                  const char *sink, const char *sql);
+/* Removes the query with this id (case-insensitive), or every query when
+ * id is NULL. Returns the number removed. */
+int wr_catalog_drop_query(wr_catalog *cat, const char *id);
 int wr_catalog_query_count(const wr_catalog *cat);
 const wr_query_def *wr_catalog_query_at(const wr_catalog *cat, int i);
 /* The next query number (for ids), without registering anything. */

@@ -1,0 +1,2 @@
+CREATE STREAM INPUT (K DOUBLE KEY, ID INT) WITH (kafka_topic='test_topic', value_format='JSON');
+CREATE STREAM OUTPUT AS SELECT * FROM INPUT WHERE K > 1e-1;

@@ -1,0 +1,2 @@
+CREATE STREAM INPUT (ID DOUBLE) WITH (kafka_topic='input_topic', format='JSON');
+CREATE STREAM OUTPUT AS SELECT * FROM INPUT WHERE ID IN (10, true);

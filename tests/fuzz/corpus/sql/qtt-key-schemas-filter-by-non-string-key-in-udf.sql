@@ -1,0 +1,2 @@
+CREATE STREAM INPUT (K DOUBLE KEY, ID bigint) WITH (kafka_topic='input',value_format='JSON');
+CREATE STREAM OUTPUT as SELECT * FROM INPUT WHERE EXP(K) >= 1;

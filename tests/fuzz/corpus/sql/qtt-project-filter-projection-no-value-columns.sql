@@ -1,0 +1,2 @@
+CREATE STREAM INPUT (ID INT KEY, NAME STRING) WITH (kafka_topic='test_topic', value_format='JSON');
+CREATE STREAM OUTPUT as SELECT ID FROM INPUT;
