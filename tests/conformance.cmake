@@ -41,3 +41,15 @@ add_test(NAME golden
   COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/run-golden
           --weir $<TARGET_FILE:weir> --dir ${PROJECT_SOURCE_DIR}/tests/golden)
 set_tests_properties(golden PROPERTIES LABELS conformance TIMEOUT 120)
+
+# A sanitizer report must never pass for "the statement was rejected"
+# (exit status 1): give ASan and UBSan exit statuses of their own.
+set(_weir_conf_tests golden)
+if(TEST conformance_qtt)
+  list(APPEND _weir_conf_tests conformance_qtt)
+endif()
+if(TEST conformance_errors)
+  list(APPEND _weir_conf_tests conformance_errors)
+endif()
+set_tests_properties(${_weir_conf_tests} PROPERTIES ENVIRONMENT
+  "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
