@@ -88,8 +88,8 @@ CREATE TABLE pageviews_per_minute AS
 -- Traffic per country over the last 5 minutes, updated every minute.
 CREATE TABLE traffic_by_country AS
     SELECT country,
-           COUNT(*)             AS views,
-           COUNT_DISTINCT(user) AS visitors,
+           COUNT(*)                   AS views,
+           COUNT_DISTINCT(user)       AS visitors,
            SUM(CAST(bytes AS BIGINT)) AS bytes
     FROM pageviews
     WINDOW HOPPING (SIZE 5 MINUTES, ADVANCE BY 1 MINUTE)
