@@ -42,9 +42,21 @@ add_test(NAME golden
           --weir $<TARGET_FILE:weir> --dir ${PROJECT_SOURCE_DIR}/tests/golden)
 set_tests_properties(golden PROPERTIES LABELS conformance TIMEOUT 120)
 
+# The documentation's SQL examples must check, and the function list must
+# match the registry.
+add_test(NAME docs_examples
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/check-examples
+          --weir $<TARGET_FILE:weir>
+          ${PROJECT_SOURCE_DIR}/docs/sql.md ${PROJECT_SOURCE_DIR}/README.md)
+set_tests_properties(docs_examples PROPERTIES LABELS conformance TIMEOUT 120)
+add_test(NAME docs_functions
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/gen-functions.py
+          --check ${PROJECT_SOURCE_DIR}/docs/functions.md)
+set_tests_properties(docs_functions PROPERTIES LABELS conformance TIMEOUT 60)
+
 # A sanitizer report must never pass for "the statement was rejected"
 # (exit status 1): give ASan and UBSan exit statuses of their own.
-set(_weir_conf_tests golden)
+set(_weir_conf_tests golden docs_examples)
 if(TEST conformance_qtt)
   list(APPEND _weir_conf_tests conformance_qtt)
 endif()

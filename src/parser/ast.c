@@ -526,6 +526,8 @@ void wr_ast_window_item(wr_parse *p, int which, wr_duration d)
     if (slot->set && w->dup_loc.off < 0)
         w->dup_loc = d.loc;
     *slot = d;
+    if (which <= 1)
+        w->size_kw = which == 1;
 }
 
 /* ---- SQL text form ----------------------------------------------------- */

@@ -170,6 +170,7 @@ typedef enum wr_window_kind {
 typedef struct wr_window {
     wr_window_kind kind;   /* TUMBLING, HOPPING or SESSION */
     wr_duration size;      /* SIZE (SESSION: the gap) */
+    bool size_kw;          /* the size was written with the word SIZE */
     wr_duration advance;   /* HOPPING: ADVANCE BY */
     wr_duration retention; /* RETENTION */
     wr_duration grace;     /* GRACE PERIOD */
@@ -271,6 +272,7 @@ struct wr_stmt {
     wr_stmt *inner;        /* EXPLAIN statement */
     const char *str;       /* SET/UNSET key, RUN SCRIPT file, query id */
     const char *str2;      /* SET value */
+    weir_loc str2_loc;     /* span of str2 */
     weir_loc str_loc;      /* span of str */
     weir_loc loc;          /* span of the whole statement (without ';') */
 };

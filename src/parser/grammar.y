@@ -225,6 +225,9 @@ with_opt(A) ::= WITH(W) LP props(L) RP. {
 props(A) ::= prop(X).                 { A = wr_ast_list_append(p, NULL, X); }
 props(A) ::= props(L) COMMA prop(X).  { A = wr_ast_list_append(p, L, X); }
 prop(A) ::= ident(N) EQ literal(V).   { A = wr_ast_prop(p, N, V); }
+prop(A) ::= ident(N) EQ MINUS(M) literal(V). {
+    A = wr_ast_prop(p, N, wr_ast_unary(p, WR_OP_NEG, V, M));
+}
 
 /* ------------------------------------------------------------ INSERT INTO */
 stmt(A) ::= INSERT(I) INTO ident(N) with_opt(W) select(S). {
@@ -282,6 +285,20 @@ stmt(A) ::= DESCRIBE(D) ident(N) extended(E). {
     A = wr_ast_stmt(p, WR_S_DESCRIBE, D);
     if (A) { A->name = N; A->extended = E; }
 }
+/* DESCRIBE STREAMS|TABLES [EXTENDED] lists, like SHOW ... EXTENDED. */
+stmt(A) ::= DESCRIBE(D) STREAMS extended. {
+    A = wr_ast_stmt(p, WR_S_SHOW, D);
+    if (A) { A->show = WR_SHOW_STREAMS; A->extended = true; }
+}
+stmt(A) ::= DESCRIBE(D) TABLES extended. {
+    A = wr_ast_stmt(p, WR_S_SHOW, D);
+    if (A) { A->show = WR_SHOW_TABLES; A->extended = true; }
+}
+/* DESCRIBE FUNCTION name: the word FUNCTION is checked by the binder. */
+stmt(A) ::= DESCRIBE(D) ident(K) ident(N). {
+    A = wr_ast_stmt(p, WR_S_DESCRIBE, D);
+    if (A) { A->name = N; A->str = K.name; A->str_loc = K.loc; }
+}
 stmt(A) ::= EXPLAIN(E) stmt(S). {
     A = wr_ast_stmt(p, WR_S_EXPLAIN, E);
     if (A) A->inner = S;
@@ -293,7 +310,7 @@ stmt(A) ::= EXPLAIN(E) ident(Q). {
 stmt(A) ::= SET(S) str(K) EQ str(V). {
     A = wr_ast_stmt(p, WR_S_SET, S);
     if (A) { A->str = wr_ast_unquote(p, K, NULL); A->str_loc = K;
-             A->str2 = wr_ast_unquote(p, V, NULL); }
+             A->str2 = wr_ast_unquote(p, V, NULL); A->str2_loc = V; }
 }
 stmt(A) ::= UNSET(S) str(K). {
     A = wr_ast_stmt(p, WR_S_UNSET, S);

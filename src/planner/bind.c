@@ -139,7 +139,8 @@ static bool is_null_type(const wr_type *t)
 static bool is_reserved_name(const char *n)
 {
     return !strcmp(n, "ROWTIME") || !strcmp(n, "ROWPARTITION") ||
-           !strcmp(n, "ROWOFFSET") || !strcmp(n, "WINDOWSTART") ||
+           !strcmp(n, "ROWOFFSET") || !strcmp(n, "ROWTOPIC") ||
+           !strcmp(n, "WINDOWSTART") ||
            !strcmp(n, "WINDOWEND");
 }
 
@@ -304,7 +305,7 @@ static weir_rc scope_add(binder *b, const wr_source *src, const wr_ident *alias,
     s->aliased = alias && alias->name;
     s->alias = s->aliased ? alias->name : s->name;
     s->table = src->table;
-    int extra = 3 + (src->window.kind ? 2 : 0);
+    int extra = 4 + (src->window.kind ? 2 : 0);
     s->cols = wr_arena_zalloc(b->ar, sizeof *s->cols *
                                          (size_t)(src->ncols + extra));
     if (!s->name || !s->cols)
@@ -318,6 +319,7 @@ static weir_rc scope_add(binder *b, const wr_source *src, const wr_ident *alias,
     s->cols[n++] = (wr_scope_col){"ROWTIME", prim(WR_T_BIGINT), false, true};
     s->cols[n++] = (wr_scope_col){"ROWPARTITION", prim(WR_T_INT), false, true};
     s->cols[n++] = (wr_scope_col){"ROWOFFSET", prim(WR_T_BIGINT), false, true};
+    s->cols[n++] = (wr_scope_col){"ROWTOPIC", prim(WR_T_STRING), false, true};
     if (src->window.kind) {
         s->cols[n++] =
             (wr_scope_col){"WINDOWSTART", prim(WR_T_BIGINT), false, true};
@@ -1276,6 +1278,13 @@ static const int64_t unit_ms[] = {1, 1000, 60000, 3600000, 86400000, 1};
 static const char *const unit_word[] = {"MILLISECONDS", "SECONDS", "MINUTES",
                                         "HOURS", "DAYS", "ROWS"};
 
+/* Length of d's unit word to print: singular for a count of 1. */
+static int unit_len(const wr_duration *d)
+{
+    int n = (int)strlen(unit_word[d->unit]);
+    return strcmp(d->text, "1") == 0 ? n - 1 : n;
+}
+
 /* Converts d to ms (or a row count for ROWS). */
 static weir_rc duration_value(binder *b, const wr_duration *d, int64_t *out)
 {
@@ -1312,6 +1321,17 @@ static weir_rc bind_window(binder *b, const wr_window *w, wr_window_spec *ws)
                    "%s window property given more than once", k);
     if (!w->size.set)
         return err(b, w->loc, WEIR_E_BIND, "%s window requires a SIZE", k);
+    if (w->kind == WR_W_SESSION && w->size_kw)
+        return err(b, w->size.loc, WEIR_E_BIND,
+                   "SESSION windows take the inactivity gap without SIZE, "
+                   "e.g. WINDOW SESSION (30 MINUTES)");
+    if (w->kind != WR_W_SESSION && !w->size_kw)
+        return err(b, w->size.loc, WEIR_E_BIND,
+                   "%s windows need the word SIZE, e.g. WINDOW %s (SIZE %s "
+                   "%.*s%s)",
+                   k, k, w->size.text, unit_len(&w->size),
+                   unit_word[w->size.unit],
+                   w->kind == WR_W_HOPPING ? ", ADVANCE BY ..." : "");
     ws->rows = w->size.unit == WR_U_ROWS;
     if (w->kind == WR_W_SESSION && ws->rows)
         return err(b, w->size.loc, WEIR_E_BIND,
@@ -1334,10 +1354,11 @@ static weir_rc bind_window(binder *b, const wr_window *w, wr_window_spec *ws)
                        "HOPPING window ADVANCE BY must be greater than zero");
         if (ws->advance > ws->size)
             return err(b, w->advance.loc, WEIR_E_BIND,
-                       "HOPPING window ADVANCE BY (%s %s) must not be larger "
-                       "than SIZE (%s %s)",
-                       w->advance.text, unit_word[w->advance.unit],
-                       w->size.text, unit_word[w->size.unit]);
+                       "HOPPING window ADVANCE BY (%s %.*s) must not be "
+                       "larger than SIZE (%s %.*s)",
+                       w->advance.text, unit_len(&w->advance),
+                       unit_word[w->advance.unit], w->size.text,
+                       unit_len(&w->size), unit_word[w->size.unit]);
     } else if (w->advance.set) {
         return err(b, w->advance.loc, WEIR_E_BIND,
                    "ADVANCE BY is only valid for HOPPING windows");
@@ -2559,8 +2580,10 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
                        items[i].name);
     }
 
-    TRY(assign_keys(b, sel, items, n, sel->group_by, sel->partition_by, keq,
-                    ka, kb, synthetic, sink));
+    /* An aggregate without GROUP BY is one global group: no key. */
+    if (!(aggregate && !sel->group_by))
+        TRY(assign_keys(b, sel, items, n, sel->group_by, sel->partition_by,
+                        keq, ka, kb, synthetic, sink));
 
     /* Output schema: keys first, then values; names unique. */
     int nvals = 0;
@@ -2774,9 +2797,7 @@ static weir_rc bind_insert_select(binder *b, wr_stmt *s, wr_bound *out)
                    "INSERT INTO can only be used to insert into a stream. %s "
                    "is a table.",
                    dst->name);
-    if (s->with)
-        return err(b, s->with_loc, WEIR_E_BIND,
-                   "INSERT INTO does not take a WITH clause");
+    TRY(wr_props_check(s->with, WR_PROP_INSERT, b->st));
     b->persistent = true;
     TRY(bind_select(b, s->select, s->name.name));
     if (b->q->result_table)
@@ -2933,14 +2954,36 @@ static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
         return WEIR_OK;
     }
     case WR_S_DESCRIBE:
-        if (!wr_catalog_get(b->cat, s->name.name) &&
-            strcasecmp(s->name.name, "FUNCTION") != 0)
+        if (s->str) { /* DESCRIBE <word> <name> */
+            if (strcmp(s->str, "FUNCTION") != 0)
+                return err(b, s->str_loc, WEIR_E_SYNTAX,
+                           "syntax error near '%s': expected DESCRIBE name "
+                           "[EXTENDED] or DESCRIBE FUNCTION name",
+                           s->str);
+            if (!wr_func_lookup(s->name.name, strlen(s->name.name)))
+                return err(b, s->name.loc, WEIR_E_BIND,
+                           "Can't find any functions with the name '%s'.",
+                           s->name.name);
+            return WEIR_OK;
+        }
+        if (!wr_catalog_get(b->cat, s->name.name)) {
+            suggest sg = {NULL, 9};
+            for (int c = 0; c < wr_catalog_count(b->cat); c++)
+                suggest_try(&sg, s->name.name, wr_catalog_at(b->cat, c)->name);
             return err(b, s->name.loc, WEIR_E_CATALOG,
-                       "Could not find STREAM/TABLE '%s' in the Metastore",
-                       s->name.name);
+                       "Could not find STREAM/TABLE '%s' in the Metastore.%s",
+                       s->name.name, did_you_mean(b, &sg));
+        }
         return WEIR_OK;
     case WR_S_SET:
     case WR_S_UNSET:
+        if (s->kind == WR_S_SET && wr_props_session_known(s->str)) {
+            char why[160];
+            if (!wr_props_session_value_ok(s->str, s->str2, why, sizeof why))
+                return err(b, s->str2_loc, WEIR_E_BIND,
+                           "Invalid value '%s' for '%s': %s", s->str2, s->str,
+                           why);
+        }
         if (!wr_props_session_known(s->str))
             return err(b, s->str_loc, WEIR_E_BIND,
                        "Unknown property '%s': weir knows batch.interval, "

@@ -3,6 +3,7 @@
  */
 #include "planner/props.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,8 @@ static const wr_prop_def defs[] = {
      "Number of partitions of the topic (created if missing)."},
     {"REPLICAS", WR_PK_INT, BOTH,
      "Replication factor of the topic (created if missing)."},
+    {"QUERY_ID", WR_PK_STRING, WR_PROP_INSERT,
+     "Id of the persistent query INSERT INTO starts."},
     {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},
     {"TIMESTAMP", WR_PK_STRING, BOTH,
      "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
@@ -183,4 +186,80 @@ bool wr_props_session_known(const char *key)
         if (strcmp(session_keys[i], key) == 0)
             return true;
     return false;
+}
+
+/* Parses a duration like "3s", "500ms", "2 seconds", "1 minute" or a bare
+ * number of ms. Returns false when it is not one. */
+static bool parse_duration(const char *v)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || d < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    static const char *const units[] = {
+        "", "ms", "millisecond", "milliseconds", "s", "sec", "second",
+        "seconds", "m", "min", "minute", "minutes", "h", "hour", "hours"};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (!strcasecmp(end, units[i]))
+            return true;
+    return false;
+}
+
+static bool one_of(const char *v, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(v, words[i]))
+            return true;
+    return false;
+}
+
+bool wr_props_session_value_ok(const char *key, const char *value, char *why,
+                               size_t n)
+{
+    static const char *const bools[] = {"true", "false"};
+    static const char *const resets[] = {"earliest", "latest", "none"};
+    static const char *const guarantees[] = {"at_least_once", "exactly_once",
+                                             "exactly_once_v2"};
+    static const char *const policies[] = {"skip", "stop", "dead_letter"};
+    if (!strcmp(key, "batch.interval")) {
+        if (!parse_duration(value)) {
+            snprintf(why, n, "expected a duration such as '3s' or '500ms'");
+            return false;
+        }
+        return true;
+    }
+    if (!strcmp(key, "threads") || !strcmp(key, "commit.interval.ms") ||
+        !strcmp(key, "cache.max.bytes.buffering") ||
+        !strcmp(key, "backpressure.initial.rate")) {
+        bool ok = is_int_text(value) && value[0] != '-';
+        if (ok && !strcmp(key, "threads"))
+            ok = atoll(value) >= 1 && atoll(value) <= 1024;
+        if (!ok) {
+            snprintf(why, n, "expected %s",
+                     !strcmp(key, "threads") ? "a count from 1 to 1024"
+                                             : "a non-negative integer");
+            return false;
+        }
+        return true;
+    }
+    if (!strcmp(key, "backpressure.enabled") && !one_of(value, bools, 2)) {
+        snprintf(why, n, "expected true or false");
+        return false;
+    }
+    if (!strcmp(key, "auto.offset.reset") && !one_of(value, resets, 3)) {
+        snprintf(why, n, "expected earliest, latest or none");
+        return false;
+    }
+    if (!strcmp(key, "processing.guarantee") &&
+        !one_of(value, guarantees, 3)) {
+        snprintf(why, n, "expected at_least_once or exactly_once");
+        return false;
+    }
+    if (!strcmp(key, "error.policy") && !one_of(value, policies, 3)) {
+        snprintf(why, n, "expected skip, stop or dead_letter");
+        return false;
+    }
+    return true;
 }

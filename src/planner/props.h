@@ -16,6 +16,7 @@
 enum {
     WR_PROP_SOURCE = 1 << 0, /* CREATE STREAM/TABLE (...) WITH */
     WR_PROP_SINK = 1 << 1,   /* CREATE ... WITH (...) AS SELECT */
+    WR_PROP_INSERT = 1 << 2, /* INSERT INTO ... WITH (...) SELECT */
 };
 
 typedef enum wr_prop_kind {
@@ -48,6 +49,12 @@ const char *wr_props_text(wr_arena *ar, const wr_prop *pr);
  * own, ksqlDB's ksql.* and streams properties, or a librdkafka
  * pass-through ('kafka.<property>'). */
 bool wr_props_session_known(const char *key);
+
+/* Checks the value of a known session property (durations, counts,
+ * booleans, enumerations of weir's own keys; others are free text).
+ * Returns false with a reason in why[n]. */
+bool wr_props_session_value_ok(const char *key, const char *value, char *why,
+                               size_t n);
 
 /* Table access for docs and completion. */
 int wr_props_count(void);

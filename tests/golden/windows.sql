@@ -44,7 +44,7 @@ CREATE TABLE views_per_page AS
   GROUP BY page;
 
 SELECT user_id, COUNT(*) FROM pageviews
-  WINDOW TUMBLING (1 MINUTE)
+  WINDOW TUMBLING (SIZE 1 MINUTE)
   GROUP BY user_id
   EMIT CHANGES
   LIMIT 10;
