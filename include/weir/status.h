@@ -9,6 +9,7 @@
 #ifndef WEIR_STATUS_H
 #define WEIR_STATUS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -69,6 +70,10 @@ WEIR_API void weir_status_clear(weir_status *st);
  */
 WEIR_API weir_rc weir_status_set(weir_status *st, weir_rc rc, weir_loc loc,
                                  const char *fmt, ...) WEIR_PRINTF(4, 5);
+
+/* Like weir_status_set with a va_list. */
+WEIR_API weir_rc weir_status_vset(weir_status *st, weir_rc rc, weir_loc loc,
+                                  const char *fmt, va_list ap);
 
 /* The "no position" location. */
 #define WEIR_NOLOC ((weir_loc){-1, 0})

@@ -648,24 +648,6 @@ static bool is_null_arg(const wr_type *t)
     return !t || t->kind == WR_T_NULL;
 }
 
-/* Position of a numeric kind in ksqlDB's implicit widening order; 0 when
- * the kind is not numeric. */
-static int widen_rank(wr_type_kind k)
-{
-    switch (k) {
-    case WR_T_INT:
-        return 1;
-    case WR_T_BIGINT:
-        return 2;
-    case WR_T_DECIMAL:
-        return 3;
-    case WR_T_DOUBLE:
-        return 4;
-    default:
-        return 0;
-    }
-}
-
 /* Binds the generic T to t, or checks t against the type already bound. */
 static bool bind_t(const wr_type **tbind, const wr_type *t)
 {
@@ -693,7 +675,7 @@ static bool accepts(const wr_type *arg, unsigned char p, const wr_type **tbind,
         return true;
     if (!casts)
         return false;
-    int from = widen_rank(arg->kind), to = widen_rank((wr_type_kind)p);
+    int from = wr_type_numeric_rank(arg->kind), to = wr_type_numeric_rank((wr_type_kind)p);
     return from && to && from <= to;
 }
 

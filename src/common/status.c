@@ -46,21 +46,27 @@ void weir_status_clear(weir_status *st)
     st->msg[0] = '\0';
 }
 
-weir_rc weir_status_set(weir_status *st, weir_rc rc, weir_loc loc,
-                        const char *fmt, ...)
+weir_rc weir_status_vset(weir_status *st, weir_rc rc, weir_loc loc,
+                         const char *fmt, va_list ap)
 {
     if (!st)
         return rc;
     st->code = rc;
     st->retriable = false;
     st->loc = loc;
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
+    if (fmt)
         vsnprintf(st->msg, sizeof st->msg, fmt, ap);
-        va_end(ap);
-    } else {
+    else
         snprintf(st->msg, sizeof st->msg, "%s", weir_rc_message(rc));
-    }
+    return rc;
+}
+
+weir_rc weir_status_set(weir_status *st, weir_rc rc, weir_loc loc,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    weir_status_vset(st, rc, loc, fmt, ap);
+    va_end(ap);
     return rc;
 }

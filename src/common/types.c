@@ -260,7 +260,7 @@ const wr_type *wr_type_to_decimal(wr_arena *ar, const wr_type *t)
     }
 }
 
-static int numeric_rank(wr_type_kind k)
+int wr_type_numeric_rank(wr_type_kind k)
 {
     switch (k) {
     case WR_T_INT:
@@ -285,7 +285,7 @@ const wr_type *wr_type_numeric_common(wr_arena *ar, const wr_type *a,
         return wr_type_is_numeric(a) ? a : NULL;
     if (!wr_type_is_numeric(a) || !wr_type_is_numeric(b))
         return NULL;
-    int ra = numeric_rank(a->kind), rb = numeric_rank(b->kind);
+    int ra = wr_type_numeric_rank(a->kind), rb = wr_type_numeric_rank(b->kind);
     if (ra == 4 || rb == 4)
         return wr_type_prim(WR_T_DOUBLE);
     if (ra == 3 || rb == 3) {
@@ -315,7 +315,7 @@ bool wr_type_widens_to(const wr_type *from, const wr_type *to)
         return true;
     if (wr_type_equal(from, to))
         return true;
-    int rf = numeric_rank(from->kind), rt = numeric_rank(to->kind);
+    int rf = wr_type_numeric_rank(from->kind), rt = wr_type_numeric_rank(to->kind);
     if (!rf || !rt)
         return false;
     if (to->kind == WR_T_DECIMAL) {

@@ -89,6 +89,10 @@ const char *wr_type_kind_name(wr_type_kind kind);
 /* Numeric predicates: INT, BIGINT, DECIMAL, DOUBLE. */
 bool wr_type_is_numeric(const wr_type *t);
 
+/* Position of a kind in ksqlDB's implicit widening order INT (1) < BIGINT
+ * (2) < DECIMAL (3) < DOUBLE (4); 0 when the kind is not numeric. */
+int wr_type_numeric_rank(wr_type_kind kind);
+
 /* True for the primitive kinds (not ARRAY, MAP, STRUCT). */
 bool wr_type_is_primitive(const wr_type *t);
 

@@ -53,22 +53,15 @@ static void *node(wr_parse *p, size_t n)
     return v;
 }
 
-wr_list *wr_ast_list_append(wr_parse *p, wr_list *list, void *item)
+wr_list *wr_list_push(wr_arena *ar, wr_list *list, void *item)
 {
-    if (!item)
-        return list;
-    if (!list) {
-        list = node(p, sizeof *list);
-        if (!list)
-            return NULL;
-    }
+    if (!list && !(list = wr_arena_zalloc(ar, sizeof *list)))
+        return NULL;
     if (list->n == list->cap) {
         int cap = list->cap ? list->cap * 2 : 4;
-        void **items = wr_arena_alloc(p->ar, sizeof(void *) * (size_t)cap);
-        if (!items) {
-            wr_parse_oom(p);
+        void **items = wr_arena_alloc(ar, sizeof(void *) * (size_t)cap);
+        if (!items)
             return list;
-        }
         if (list->n)
             memcpy(items, list->item, sizeof(void *) * (size_t)list->n);
         list->item = items;
@@ -76,6 +69,17 @@ wr_list *wr_ast_list_append(wr_parse *p, wr_list *list, void *item)
     }
     list->item[list->n++] = item;
     return list;
+}
+
+wr_list *wr_ast_list_append(wr_parse *p, wr_list *list, void *item)
+{
+    if (!item)
+        return list;
+    int before = list ? list->n : 0;
+    wr_list *l = wr_list_push(p->ar, list, item);
+    if (!l || l->n == before)
+        wr_parse_oom(p);
+    return l ? l : list;
 }
 
 const char *wr_ast_tok(wr_parse *p, weir_loc tok)

@@ -284,6 +284,10 @@ struct wr_stmt {
  * from the first token to the end of the last consumed token. */
 
 wr_list *wr_ast_list_append(wr_parse *p, wr_list *list, void *item);
+
+/* Appends item to list (created in ar when NULL) and returns the list; on
+ * out of memory returns NULL for a new list, or the list unchanged. */
+wr_list *wr_list_push(wr_arena *ar, wr_list *list, void *item);
 weir_loc wr_loc_span(weir_loc a, weir_loc b);
 
 wr_ident wr_ast_ident(wr_parse *p, weir_loc tok, bool quoted);

@@ -32,12 +32,9 @@ void wr_parse_error(wr_parse *p, weir_loc loc, const char *fmt, ...)
     if (p->failed)
         return;
     p->failed = true;
-    p->st->code = WEIR_E_SYNTAX;
-    p->st->retriable = false;
-    p->st->loc = loc;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->st->msg, sizeof p->st->msg, fmt, ap);
+    weir_status_vset(p->st, WEIR_E_SYNTAX, loc, fmt, ap);
     va_end(ap);
 }
 

@@ -79,13 +79,9 @@ static weir_rc err(binder *b, weir_loc loc, weir_rc code, const char *fmt, ...)
 
 static weir_rc err(binder *b, weir_loc loc, weir_rc code, const char *fmt, ...)
 {
-    weir_status *st = b->st;
-    st->code = code;
-    st->retriable = false;
-    st->loc = loc;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(st->msg, sizeof st->msg, fmt, ap);
+    weir_status_vset(b->st, code, loc, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -134,6 +130,11 @@ static bool is_kind(const wr_type *t, wr_type_kind k)
 static bool is_null_type(const wr_type *t)
 {
     return is_kind(t, WR_T_NULL);
+}
+
+static const char *kind_word(bool table)
+{
+    return table ? "table" : "stream";
 }
 
 static bool is_reserved_name(const char *n)
@@ -1651,24 +1652,28 @@ static weir_rc default_formats(binder *b, wr_format *kf, wr_format *vf,
     return WEIR_OK;
 }
 
-static weir_rc exists_error(binder *b, const wr_source *old, bool table,
-                            weir_loc loc)
+/* The name rules of CREATE: an existing source is an error unless OR
+ * REPLACE, or nothing to do (*noop) with IF NOT EXISTS. */
+static weir_rc check_new_name(binder *b, const wr_stmt *s, wr_bound *out,
+                              bool *noop)
 {
-    return err(b, loc, WEIR_E_CATALOG,
-               "Cannot add %s '%s': A %s with the same name already exists",
-               table ? "table" : "stream", old->name,
-               old->table ? "table" : "stream");
+    const wr_source *old = wr_catalog_get(b->cat, s->name.name);
+    *noop = old && s->if_not_exists;
+    out->create_noop = *noop;
+    if (old && !*noop && !s->or_replace)
+        return err(b, s->name.loc, WEIR_E_CATALOG,
+                   "Cannot add %s '%s': A %s with the same name already "
+                   "exists",
+                   kind_word(s->table), old->name, kind_word(old->table));
+    return WEIR_OK;
 }
 
 static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
 {
-    const wr_source *old = wr_catalog_get(b->cat, s->name.name);
-    if (old && s->if_not_exists) {
-        out->create_noop = true;
+    bool noop;
+    TRY(check_new_name(b, s, out, &noop));
+    if (noop)
         return WEIR_OK;
-    }
-    if (old && !s->or_replace)
-        return exists_error(b, old, s->table, s->name.loc);
     TRY(wr_props_check(s->with, WR_PROP_SOURCE, b->st));
     if (!s->cols || s->cols->n == 0)
         return err(b, s->name.loc, WEIR_E_BIND,
@@ -1769,8 +1774,6 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
     TRY(check_timestamp(b, src, s->with));
     TRY(read_source_window(b, src, s->with));
     TRY(copy_props(b, src, s->with));
-    if (old) /* OR REPLACE */
-        out->drop = NULL;
     return WEIR_OK;
 }
 
@@ -1878,11 +1881,6 @@ static int keyeq_find(const keyeq *k, int i)
 static bool keyeq_is_col(const keyeq *k, int i, int nsrc)
 {
     return k->e[i]->kind == WR_E_COLUMN && k->e[i]->src < nsrc;
-}
-
-static const char *kind_word(bool table)
-{
-    return table ? "table" : "stream";
 }
 
 /* Requires the join expression e on table ts (scope index si) to be the
@@ -2085,22 +2083,8 @@ static weir_rc collect_aggs(binder *b, wr_expr *e, wr_list **aggs)
         for (int i = 0; *aggs && i < (*aggs)->n; i++)
             if (expr_equal(e, (*aggs)->item[i]))
                 return WEIR_OK;
-        wr_list *l = *aggs;
-        if (!l && !(l = wr_arena_zalloc(b->ar, sizeof *l)))
-            return oom(b);
-        if (l->n == l->cap) {
-            int cap = l->cap ? l->cap * 2 : 4;
-            void **it = wr_arena_alloc(b->ar, sizeof(void *) * (size_t)cap);
-            if (!it)
-                return oom(b);
-            if (l->n)
-                memcpy(it, l->item, sizeof(void *) * (size_t)l->n);
-            l->item = it;
-            l->cap = cap;
-        }
-        l->item[l->n++] = e;
-        *aggs = l;
-        return WEIR_OK;
+        *aggs = wr_list_push(b->ar, *aggs, e);
+        return *aggs && (*aggs)->item[(*aggs)->n - 1] == e ? WEIR_OK : oom(b);
     }
     TRY(collect_aggs(b, e->a, aggs));
     TRY(collect_aggs(b, e->b, aggs));
@@ -2749,13 +2733,10 @@ static weir_rc build_sink(binder *b, wr_stmt *s, wr_bound *out)
 
 static weir_rc bind_create_as(binder *b, wr_stmt *s, wr_bound *out)
 {
-    const wr_source *old = wr_catalog_get(b->cat, s->name.name);
-    if (old && s->if_not_exists) {
-        out->create_noop = true;
+    bool noop;
+    TRY(check_new_name(b, s, out, &noop));
+    if (noop)
         return WEIR_OK;
-    }
-    if (old && !s->or_replace)
-        return exists_error(b, old, s->table, s->name.loc);
     TRY(wr_props_check(s->with, WR_PROP_SINK, b->st));
     b->persistent = true;
     TRY(bind_select(b, s->select, s->name.name));
