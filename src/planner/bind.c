@@ -942,10 +942,13 @@ static weir_rc bind_call(binder *b, wr_expr *e)
     }
     if (agg)
         b->agg_depth++;
-    const wr_type *argt[64];
     if (nargs > 64)
         return err(b, e->loc, WEIR_E_BIND, "Too many arguments to %s",
                    f->name);
+    /* In the arena, not on the stack: calls nest as deep as expressions. */
+    const wr_type **argt = wr_arena_alloc(b->ar, sizeof *argt * 65);
+    if (!argt)
+        return oom(b);
     for (int i = 0; i < nargs; i++) {
         wr_expr *a = e->list->item[i];
         if (a->kind == WR_E_STAR)
