@@ -26,7 +26,10 @@ test: deps
 	@$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DWEIR_ASAN=ON \
 	  -DWEIR_UBSAN=ON -DWEIR_WERROR=ON >/dev/null
 	@$(CMAKE) --build build-test -j $(JOBS)
-	@cd build-test && ctest --output-on-failure -j $(JOBS)
+	@cd build-test && { ctest --output-on-failure -j $(JOBS); \
+	  echo $$? > ctest.rc; } 2>&1 | tee ctest.log; \
+	  grep -E '^[0-9]+% tests passed' ctest.log | tail -1; \
+	  exit $$(cat ctest.rc)
 
 fuzz: deps
 	@CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
