@@ -66,7 +66,8 @@ WEIR_API void weir_status_clear(weir_status *st);
 
 /*
  * Fills st (may be NULL) with rc, the span loc and a printf-style message,
- * truncated to fit. Returns rc so that callers can `return weir_status_set(..)`.
+ * truncated to fit. Returns rc so that callers can `return
+ * weir_status_set(..)`.
  */
 WEIR_API weir_rc weir_status_set(weir_status *st, weir_rc rc, weir_loc loc,
                                  const char *fmt, ...) WEIR_PRINTF(4, 5);

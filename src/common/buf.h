@@ -19,7 +19,10 @@ typedef struct wr_buf {
     bool oom;   /* an append failed for lack of memory */
 } wr_buf;
 
-#define WR_BUF_INIT {NULL, 0, 0, false}
+#define WR_BUF_INIT                                                            \
+    {                                                                          \
+        NULL, 0, 0, false                                                      \
+    }
 
 void wr_buf_init(wr_buf *b);
 void wr_buf_fini(wr_buf *b);

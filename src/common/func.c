@@ -675,7 +675,8 @@ static bool accepts(const wr_type *arg, unsigned char p, const wr_type **tbind,
         return true;
     if (!casts)
         return false;
-    int from = wr_type_numeric_rank(arg->kind), to = wr_type_numeric_rank((wr_type_kind)p);
+    int from = wr_type_numeric_rank(arg->kind),
+        to = wr_type_numeric_rank((wr_type_kind)p);
     return from && to && from <= to;
 }
 

@@ -25,9 +25,9 @@ typedef enum wr_func_kind {
 
 /* wr_func.flags */
 enum {
-    WR_FN_STAR_OK = 1 << 0,      /* accepts f(*), e.g. COUNT(*) */
-    WR_FN_DISTINCT_OK = 1 << 1,  /* accepts f(DISTINCT x), e.g. COUNT */
-    WR_FN_STRUCT_STATE = 1 << 2, /* aggregate state is a STRUCT (AVG) */
+    WR_FN_STAR_OK = 1 << 0,          /* accepts f(*), e.g. COUNT(*) */
+    WR_FN_DISTINCT_OK = 1 << 1,      /* accepts f(DISTINCT x), e.g. COUNT */
+    WR_FN_STRUCT_STATE = 1 << 2,     /* aggregate state is a STRUCT (AVG) */
     WR_FN_NONDETERMINISTIC = 1 << 3, /* RANDOM, NOW-like */
 };
 
@@ -41,19 +41,19 @@ typedef struct wr_func wr_func;
  */
 typedef const wr_type *(*wr_func_resolve_fn)(const wr_func *f,
                                              const wr_type *const *args,
-                                             int nargs, wr_arena *ar,
-                                             char *err, size_t errlen);
+                                             int nargs, wr_arena *ar, char *err,
+                                             size_t errlen);
 
 struct wr_func {
-    const char *name;            /* upper-case SQL name */
-    wr_func_kind kind;           /* scalar or aggregate */
-    int min_args;                /* fewest arguments accepted */
-    int max_args;                /* most arguments accepted; -1: variadic */
-    unsigned flags;              /* WR_FN_* */
-    unsigned literal_args;       /* bit i: argument i must be a literal */
-    wr_func_resolve_fn resolve;  /* result type from argument types */
-    const char *synopsis;        /* "ROUND(x [, digits])" */
-    const char *description;     /* one sentence for docs and the shell */
+    const char *name;           /* upper-case SQL name */
+    wr_func_kind kind;          /* scalar or aggregate */
+    int min_args;               /* fewest arguments accepted */
+    int max_args;               /* most arguments accepted; -1: variadic */
+    unsigned flags;             /* WR_FN_* */
+    unsigned literal_args;      /* bit i: argument i must be a literal */
+    wr_func_resolve_fn resolve; /* result type from argument types */
+    const char *synopsis;       /* "ROUND(x [, digits])" */
+    const char *description;    /* one sentence for docs and the shell */
 };
 
 /* Returns the function named name (any case, length len), or NULL. */

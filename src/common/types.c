@@ -28,13 +28,20 @@ static const wr_type prims[WR_T_KIND_COUNT] = {
 };
 
 static const char *const kind_names[WR_T_KIND_COUNT] = {
-    [WR_T_NULL] = "NULL",         [WR_T_BOOLEAN] = "BOOLEAN",
-    [WR_T_INT] = "INTEGER",       [WR_T_BIGINT] = "BIGINT",
-    [WR_T_DOUBLE] = "DOUBLE",     [WR_T_DECIMAL] = "DECIMAL",
-    [WR_T_STRING] = "STRING",     [WR_T_BYTES] = "BYTES",
-    [WR_T_TIMESTAMP] = "TIMESTAMP", [WR_T_DATE] = "DATE",
-    [WR_T_TIME] = "TIME",         [WR_T_ARRAY] = "ARRAY",
-    [WR_T_MAP] = "MAP",           [WR_T_STRUCT] = "STRUCT",
+    [WR_T_NULL] = "NULL",
+    [WR_T_BOOLEAN] = "BOOLEAN",
+    [WR_T_INT] = "INTEGER",
+    [WR_T_BIGINT] = "BIGINT",
+    [WR_T_DOUBLE] = "DOUBLE",
+    [WR_T_DECIMAL] = "DECIMAL",
+    [WR_T_STRING] = "STRING",
+    [WR_T_BYTES] = "BYTES",
+    [WR_T_TIMESTAMP] = "TIMESTAMP",
+    [WR_T_DATE] = "DATE",
+    [WR_T_TIME] = "TIME",
+    [WR_T_ARRAY] = "ARRAY",
+    [WR_T_MAP] = "MAP",
+    [WR_T_STRUCT] = "STRUCT",
 };
 
 const wr_type *wr_type_prim(wr_type_kind kind)
@@ -122,8 +129,8 @@ const wr_type *wr_type_dup(wr_arena *ar, const wr_type *t)
         return k && v ? wr_type_map(ar, k, v) : NULL;
     }
     case WR_T_STRUCT: {
-        wr_field *f =
-            wr_arena_alloc(ar, sizeof *f * (size_t)(t->nfields ? t->nfields : 1));
+        wr_field *f = wr_arena_alloc(
+            ar, sizeof *f * (size_t)(t->nfields ? t->nfields : 1));
         if (!f)
             return NULL;
         for (int i = 0; i < t->nfields; i++) {
@@ -151,8 +158,7 @@ bool wr_type_equal(const wr_type *a, const wr_type *b)
     case WR_T_ARRAY:
         return wr_type_equal(a->elem, b->elem);
     case WR_T_MAP:
-        return wr_type_equal(a->key, b->key) &&
-               wr_type_equal(a->elem, b->elem);
+        return wr_type_equal(a->key, b->key) && wr_type_equal(a->elem, b->elem);
     case WR_T_STRUCT:
         if (a->nfields != b->nfields)
             return false;
@@ -315,7 +321,8 @@ bool wr_type_widens_to(const wr_type *from, const wr_type *to)
         return true;
     if (wr_type_equal(from, to))
         return true;
-    int rf = wr_type_numeric_rank(from->kind), rt = wr_type_numeric_rank(to->kind);
+    int rf = wr_type_numeric_rank(from->kind),
+        rt = wr_type_numeric_rank(to->kind);
     if (!rf || !rt)
         return false;
     if (to->kind == WR_T_DECIMAL) {

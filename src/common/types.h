@@ -19,12 +19,12 @@
 #include "common/arena.h"
 
 typedef enum wr_type_kind {
-    WR_T_NULL,      /* the type of a bare NULL literal: unknown */
+    WR_T_NULL, /* the type of a bare NULL literal: unknown */
     WR_T_BOOLEAN,
-    WR_T_INT,       /* 32-bit signed (ksqlDB INTEGER) */
-    WR_T_BIGINT,    /* 64-bit signed */
+    WR_T_INT,    /* 32-bit signed (ksqlDB INTEGER) */
+    WR_T_BIGINT, /* 64-bit signed */
     WR_T_DOUBLE,
-    WR_T_DECIMAL,   /* precision 1..38, scale 0..precision */
+    WR_T_DECIMAL, /* precision 1..38, scale 0..precision */
     WR_T_STRING,
     WR_T_BYTES,
     WR_T_TIMESTAMP, /* milliseconds since the epoch */
@@ -46,12 +46,12 @@ typedef struct wr_field {
 } wr_field;
 
 struct wr_type {
-    wr_type_kind kind;     /* what this is */
-    int precision;         /* DECIMAL: total digits */
-    int scale;             /* DECIMAL: digits after the point */
-    const wr_type *elem;   /* ARRAY element, MAP value */
-    const wr_type *key;    /* MAP key (always STRING in ksqlDB) */
-    int nfields;           /* STRUCT: number of fields */
+    wr_type_kind kind;      /* what this is */
+    int precision;          /* DECIMAL: total digits */
+    int scale;              /* DECIMAL: digits after the point */
+    const wr_type *elem;    /* ARRAY element, MAP value */
+    const wr_type *key;     /* MAP key (always STRING in ksqlDB) */
+    int nfields;            /* STRUCT: number of fields */
     const wr_field *fields; /* STRUCT: fields in declaration order */
 };
 

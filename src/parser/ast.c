@@ -198,8 +198,8 @@ static wr_expr *expr_new(wr_parse *p, wr_expr_kind kind, weir_loc loc)
 wr_expr *wr_ast_literal(wr_parse *p, wr_expr_kind kind, weir_loc tok)
 {
     wr_expr *e = expr_new(p, kind, tok);
-    if (e && (kind == WR_E_INTEGER || kind == WR_E_DECIMAL ||
-              kind == WR_E_DOUBLE))
+    if (e &&
+        (kind == WR_E_INTEGER || kind == WR_E_DECIMAL || kind == WR_E_DOUBLE))
         e->text = wr_ast_tok(p, tok);
     return e;
 }
@@ -241,7 +241,8 @@ wr_expr *wr_ast_unary(wr_parse *p, wr_op op, wr_expr *a, weir_loc oploc)
      * BIGINT is writable and "-9223372036854775809" is reported whole. */
     if (op == WR_OP_NEG && !a->parens && a->text &&
         (a->kind == WR_E_INTEGER || a->kind == WR_E_DECIMAL ||
-         a->kind == WR_E_DOUBLE) && a->text[0] != '-') {
+         a->kind == WR_E_DOUBLE) &&
+        a->text[0] != '-') {
         char *t = wr_arena_printf(p->ar, "-%s", a->text);
         if (!t) {
             wr_parse_oom(p);
@@ -299,8 +300,7 @@ wr_expr *wr_ast_case(wr_parse *p, weir_loc start, wr_expr *operand,
     return grow_height(p, e);
 }
 
-wr_expr *wr_ast_when(wr_parse *p, weir_loc start, wr_expr *cond,
-                     wr_expr *then)
+wr_expr *wr_ast_when(wr_parse *p, weir_loc start, wr_expr *cond, wr_expr *then)
 {
     if (!cond || !then)
         return NULL;
@@ -312,8 +312,7 @@ wr_expr *wr_ast_when(wr_parse *p, weir_loc start, wr_expr *cond,
     return grow_height(p, e);
 }
 
-wr_expr *wr_ast_cast(wr_parse *p, weir_loc start, wr_expr *a,
-                     wr_typename *type)
+wr_expr *wr_ast_cast(wr_parse *p, weir_loc start, wr_expr *a, wr_typename *type)
 {
     if (!a || !type)
         return NULL;
@@ -489,12 +488,18 @@ static const struct {
     const char *name;
     wr_time_unit unit;
 } units[] = {
-    {"MILLISECOND", WR_U_MILLISECONDS}, {"MILLISECONDS", WR_U_MILLISECONDS},
-    {"SECOND", WR_U_SECONDS},           {"SECONDS", WR_U_SECONDS},
-    {"MINUTE", WR_U_MINUTES},           {"MINUTES", WR_U_MINUTES},
-    {"HOUR", WR_U_HOURS},               {"HOURS", WR_U_HOURS},
-    {"DAY", WR_U_DAYS},                 {"DAYS", WR_U_DAYS},
-    {"ROW", WR_U_ROWS},                 {"ROWS", WR_U_ROWS},
+    {"MILLISECOND", WR_U_MILLISECONDS},
+    {"MILLISECONDS", WR_U_MILLISECONDS},
+    {"SECOND", WR_U_SECONDS},
+    {"SECONDS", WR_U_SECONDS},
+    {"MINUTE", WR_U_MINUTES},
+    {"MINUTES", WR_U_MINUTES},
+    {"HOUR", WR_U_HOURS},
+    {"HOURS", WR_U_HOURS},
+    {"DAY", WR_U_DAYS},
+    {"DAYS", WR_U_DAYS},
+    {"ROW", WR_U_ROWS},
+    {"ROWS", WR_U_ROWS},
 };
 
 wr_duration wr_ast_duration(wr_parse *p, weir_loc num, weir_loc unit)
@@ -541,24 +546,42 @@ void wr_ast_window_item(wr_parse *p, int which, wr_duration d)
 static const char *op_sql(wr_op op)
 {
     switch (op) {
-    case WR_OP_ADD: return "+";
-    case WR_OP_SUB: return "-";
-    case WR_OP_MUL: return "*";
-    case WR_OP_DIV: return "/";
-    case WR_OP_MOD: return "%";
-    case WR_OP_CONCAT: return "||";
-    case WR_OP_EQ: return "=";
-    case WR_OP_NE: return "<>";
-    case WR_OP_LT: return "<";
-    case WR_OP_LE: return "<=";
-    case WR_OP_GT: return ">";
-    case WR_OP_GE: return ">=";
-    case WR_OP_AND: return "AND";
-    case WR_OP_OR: return "OR";
-    case WR_OP_NEG: return "-";
-    case WR_OP_PLUS: return "+";
-    case WR_OP_NOT: return "NOT";
-    default: return "?";
+    case WR_OP_ADD:
+        return "+";
+    case WR_OP_SUB:
+        return "-";
+    case WR_OP_MUL:
+        return "*";
+    case WR_OP_DIV:
+        return "/";
+    case WR_OP_MOD:
+        return "%";
+    case WR_OP_CONCAT:
+        return "||";
+    case WR_OP_EQ:
+        return "=";
+    case WR_OP_NE:
+        return "<>";
+    case WR_OP_LT:
+        return "<";
+    case WR_OP_LE:
+        return "<=";
+    case WR_OP_GT:
+        return ">";
+    case WR_OP_GE:
+        return ">=";
+    case WR_OP_AND:
+        return "AND";
+    case WR_OP_OR:
+        return "OR";
+    case WR_OP_NEG:
+        return "-";
+    case WR_OP_PLUS:
+        return "+";
+    case WR_OP_NOT:
+        return "NOT";
+    default:
+        return "?";
     }
 }
 
@@ -804,12 +827,18 @@ void wr_ast_expr_sql(wr_buf *b, const wr_expr *e)
 /* ---- dump ------------------------------------------------------------- */
 
 static const char *const stmt_names[WR_S_KIND_COUNT] = {
-    [WR_S_CREATE_SOURCE] = "CREATE_SOURCE", [WR_S_CREATE_AS] = "CREATE_AS",
-    [WR_S_INSERT_SELECT] = "INSERT_SELECT", [WR_S_INSERT_VALUES] = "INSERT_VALUES",
-    [WR_S_SELECT] = "SELECT",               [WR_S_DROP] = "DROP",
-    [WR_S_SHOW] = "SHOW",                   [WR_S_DESCRIBE] = "DESCRIBE",
-    [WR_S_EXPLAIN] = "EXPLAIN",             [WR_S_SET] = "SET",
-    [WR_S_UNSET] = "UNSET",                 [WR_S_TERMINATE] = "TERMINATE",
+    [WR_S_CREATE_SOURCE] = "CREATE_SOURCE",
+    [WR_S_CREATE_AS] = "CREATE_AS",
+    [WR_S_INSERT_SELECT] = "INSERT_SELECT",
+    [WR_S_INSERT_VALUES] = "INSERT_VALUES",
+    [WR_S_SELECT] = "SELECT",
+    [WR_S_DROP] = "DROP",
+    [WR_S_SHOW] = "SHOW",
+    [WR_S_DESCRIBE] = "DESCRIBE",
+    [WR_S_EXPLAIN] = "EXPLAIN",
+    [WR_S_SET] = "SET",
+    [WR_S_UNSET] = "UNSET",
+    [WR_S_TERMINATE] = "TERMINATE",
     [WR_S_RUN_SCRIPT] = "RUN_SCRIPT",
 };
 
@@ -819,7 +848,7 @@ const char *wr_stmt_kind_name(wr_stmt_kind k)
 }
 
 static const char *const unit_names[] = {"MILLISECONDS", "SECONDS", "MINUTES",
-                                         "HOURS", "DAYS", "ROWS"};
+                                         "HOURS",        "DAYS",    "ROWS"};
 
 static void dump_duration(wr_buf *b, int ind, const char *what,
                           const wr_duration *d)
@@ -949,7 +978,7 @@ static void dump_stmt(wr_buf *b, int ind, const wr_stmt *s)
     if (s->all)
         wr_buf_puts(b, " ALL");
     if (s->kind == WR_S_SHOW) {
-        static const char *const sw[] = {"STREAMS", "TABLES", "QUERIES",
+        static const char *const sw[] = {"STREAMS",    "TABLES", "QUERIES",
                                          "PROPERTIES", "TOPICS", "FUNCTIONS"};
         wr_buf_printf(b, " %s", sw[s->show]);
     }

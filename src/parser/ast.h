@@ -95,52 +95,64 @@ typedef enum wr_expr_kind {
 
 typedef enum wr_op {
     WR_OP_NONE,
-    WR_OP_ADD, WR_OP_SUB, WR_OP_MUL, WR_OP_DIV, WR_OP_MOD,
+    WR_OP_ADD,
+    WR_OP_SUB,
+    WR_OP_MUL,
+    WR_OP_DIV,
+    WR_OP_MOD,
     WR_OP_CONCAT,
-    WR_OP_EQ, WR_OP_NE, WR_OP_LT, WR_OP_LE, WR_OP_GT, WR_OP_GE,
-    WR_OP_AND, WR_OP_OR,
-    WR_OP_NEG, WR_OP_PLUS, WR_OP_NOT,
+    WR_OP_EQ,
+    WR_OP_NE,
+    WR_OP_LT,
+    WR_OP_LE,
+    WR_OP_GT,
+    WR_OP_GE,
+    WR_OP_AND,
+    WR_OP_OR,
+    WR_OP_NEG,
+    WR_OP_PLUS,
+    WR_OP_NOT,
 } wr_op;
 
 typedef struct wr_expr wr_expr;
 struct wr_expr {
-    wr_expr_kind kind;     /* node kind */
-    wr_op op;              /* UNARY / BINARY operator */
-    bool negated;          /* NOT form of IS NULL, DISTINCT, BETWEEN, IN, LIKE */
-    bool distinct;         /* CALL: f(DISTINCT ...) */
-    bool bval;             /* BOOL literal value */
-    bool parens;           /* written inside parentheses */
-    const char *text;      /* number literal text */
-    const char *sval;      /* STRING literal, unescaped */
-    int32_t slen;          /* STRING literal length in bytes */
-    wr_ident qual;         /* COLUMN/STAR qualifier (source name or alias) */
-    wr_ident name;         /* COLUMN name, CALL function, DEREF field */
-    wr_expr *a, *b, *c;    /* operands (see kinds) */
-    wr_list *list;         /* CALL args, IN list, CASE WHENs, ctor items */
-    wr_typename *cast_to;  /* CAST target */
-    weir_loc loc;          /* span of the whole expression */
-    int height;            /* 1 + the height of the tallest operand */
+    wr_expr_kind kind;    /* node kind */
+    wr_op op;             /* UNARY / BINARY operator */
+    bool negated;         /* NOT form of IS NULL, DISTINCT, BETWEEN, IN, LIKE */
+    bool distinct;        /* CALL: f(DISTINCT ...) */
+    bool bval;            /* BOOL literal value */
+    bool parens;          /* written inside parentheses */
+    const char *text;     /* number literal text */
+    const char *sval;     /* STRING literal, unescaped */
+    int32_t slen;         /* STRING literal length in bytes */
+    wr_ident qual;        /* COLUMN/STAR qualifier (source name or alias) */
+    wr_ident name;        /* COLUMN name, CALL function, DEREF field */
+    wr_expr *a, *b, *c;   /* operands (see kinds) */
+    wr_list *list;        /* CALL args, IN list, CASE WHENs, ctor items */
+    wr_typename *cast_to; /* CAST target */
+    weir_loc loc;         /* span of the whole expression */
+    int height;           /* 1 + the height of the tallest operand */
 
     /* Filled by the binder. */
-    const wr_type *type;       /* result type */
-    const struct wr_func *fn;  /* CALL: resolved function */
-    int src;                   /* COLUMN: index of the source in scope */
-    int col;                   /* COLUMN: column index in that source */
-    bool is_agg;               /* contains an aggregate call */
+    const wr_type *type;      /* result type */
+    const struct wr_func *fn; /* CALL: resolved function */
+    int src;                  /* COLUMN: index of the source in scope */
+    int col;                  /* COLUMN: column index in that source */
+    bool is_agg;              /* contains an aggregate call */
 };
 
 /* ---- statements --------------------------------------------------------- */
 
 /* A column definition in CREATE STREAM/TABLE (...) or a STRUCT field. */
 typedef struct wr_coldef {
-    wr_ident name;      /* column name */
-    wr_typename *type;  /* declared type */
-    bool key;           /* KEY */
-    bool primary_key;   /* PRIMARY KEY */
-    bool headers;       /* HEADERS (or HEADER('k')) */
+    wr_ident name;          /* column name */
+    wr_typename *type;      /* declared type */
+    bool key;               /* KEY */
+    bool primary_key;       /* PRIMARY KEY */
+    bool headers;           /* HEADERS (or HEADER('k')) */
     const char *header_key; /* HEADER('k'): the header key */
-    weir_loc loc;       /* span of the whole definition */
-    weir_loc key_loc;   /* span of KEY / PRIMARY KEY */
+    weir_loc loc;           /* span of the whole definition */
+    weir_loc key_loc;       /* span of KEY / PRIMARY KEY */
 } wr_coldef;
 
 /* One WITH property: name = literal. */
@@ -151,20 +163,27 @@ typedef struct wr_prop {
 } wr_prop;
 
 typedef enum wr_time_unit {
-    WR_U_MILLISECONDS, WR_U_SECONDS, WR_U_MINUTES, WR_U_HOURS, WR_U_DAYS,
+    WR_U_MILLISECONDS,
+    WR_U_SECONDS,
+    WR_U_MINUTES,
+    WR_U_HOURS,
+    WR_U_DAYS,
     WR_U_ROWS, /* count-based windows */
 } wr_time_unit;
 
 /* A duration as written: n unit. */
 typedef struct wr_duration {
-    bool set;           /* present in the text */
-    const char *text;   /* the number as written */
-    wr_time_unit unit;  /* its unit */
-    weir_loc loc;       /* span of "n unit" */
+    bool set;          /* present in the text */
+    const char *text;  /* the number as written */
+    wr_time_unit unit; /* its unit */
+    weir_loc loc;      /* span of "n unit" */
 } wr_duration;
 
 typedef enum wr_window_kind {
-    WR_W_NONE, WR_W_TUMBLING, WR_W_HOPPING, WR_W_SESSION,
+    WR_W_NONE,
+    WR_W_TUMBLING,
+    WR_W_HOPPING,
+    WR_W_SESSION,
 } wr_window_kind;
 
 typedef struct wr_window {
@@ -186,18 +205,21 @@ typedef struct wr_source_ref {
 } wr_source_ref;
 
 typedef enum wr_join_type {
-    WR_JOIN_INNER, WR_JOIN_LEFT, WR_JOIN_RIGHT, WR_JOIN_FULL,
+    WR_JOIN_INNER,
+    WR_JOIN_LEFT,
+    WR_JOIN_RIGHT,
+    WR_JOIN_FULL,
 } wr_join_type;
 
 typedef struct wr_join {
-    wr_join_type type;     /* join kind */
-    wr_source_ref right;   /* the joined source */
-    bool within_set;       /* WITHIN given */
-    wr_duration before;    /* WITHIN n / WITHIN (before, after) */
-    wr_duration after;     /* == before for the one-value form */
-    wr_duration grace;     /* GRACE PERIOD */
-    wr_expr *on;           /* ON expression */
-    weir_loc loc;          /* span of the join clause */
+    wr_join_type type;   /* join kind */
+    wr_source_ref right; /* the joined source */
+    bool within_set;     /* WITHIN given */
+    wr_duration before;  /* WITHIN n / WITHIN (before, after) */
+    wr_duration after;   /* == before for the one-value form */
+    wr_duration grace;   /* GRACE PERIOD */
+    wr_expr *on;         /* ON expression */
+    weir_loc loc;        /* span of the join clause */
 } wr_join;
 
 /* One item of a select list: an expression with optional alias, or a star. */
@@ -208,25 +230,27 @@ typedef struct wr_select_item {
 } wr_select_item;
 
 typedef enum wr_emit {
-    WR_EMIT_NONE, WR_EMIT_CHANGES, WR_EMIT_FINAL,
+    WR_EMIT_NONE,
+    WR_EMIT_CHANGES,
+    WR_EMIT_FINAL,
 } wr_emit;
 
 typedef struct wr_select {
-    wr_list *items;        /* wr_select_item* */
-    wr_source_ref from;    /* first source */
-    wr_list *joins;        /* wr_join*, in order; NULL when none */
-    wr_window *window;     /* WINDOW clause or NULL */
-    wr_expr *where;        /* WHERE or NULL */
-    wr_list *group_by;     /* wr_expr*; NULL when absent */
-    weir_loc group_loc;    /* span of GROUP BY ... */
-    wr_list *partition_by; /* wr_expr*; NULL when absent */
+    wr_list *items;         /* wr_select_item* */
+    wr_source_ref from;     /* first source */
+    wr_list *joins;         /* wr_join*, in order; NULL when none */
+    wr_window *window;      /* WINDOW clause or NULL */
+    wr_expr *where;         /* WHERE or NULL */
+    wr_list *group_by;      /* wr_expr*; NULL when absent */
+    weir_loc group_loc;     /* span of GROUP BY ... */
+    wr_list *partition_by;  /* wr_expr*; NULL when absent */
     weir_loc partition_loc; /* span of PARTITION BY ... */
-    wr_expr *having;       /* HAVING or NULL */
-    wr_emit emit;          /* EMIT clause */
-    weir_loc emit_loc;     /* span of the EMIT clause */
-    const char *limit;     /* LIMIT text or NULL */
-    weir_loc limit_loc;    /* span of the LIMIT number */
-    weir_loc loc;          /* span of the whole SELECT */
+    wr_expr *having;        /* HAVING or NULL */
+    wr_emit emit;           /* EMIT clause */
+    weir_loc emit_loc;      /* span of the EMIT clause */
+    const char *limit;      /* LIMIT text or NULL */
+    weir_loc limit_loc;     /* span of the LIMIT number */
+    weir_loc loc;           /* span of the whole SELECT */
 } wr_select;
 
 typedef enum wr_stmt_kind {
@@ -247,34 +271,38 @@ typedef enum wr_stmt_kind {
 } wr_stmt_kind;
 
 typedef enum wr_show_what {
-    WR_SHOW_STREAMS, WR_SHOW_TABLES, WR_SHOW_QUERIES, WR_SHOW_PROPERTIES,
-    WR_SHOW_TOPICS, WR_SHOW_FUNCTIONS,
+    WR_SHOW_STREAMS,
+    WR_SHOW_TABLES,
+    WR_SHOW_QUERIES,
+    WR_SHOW_PROPERTIES,
+    WR_SHOW_TOPICS,
+    WR_SHOW_FUNCTIONS,
 } wr_show_what;
 
 typedef struct wr_stmt wr_stmt;
 struct wr_stmt {
-    wr_stmt_kind kind;     /* statement kind */
-    bool table;            /* CREATE/DROP TABLE (else STREAM) */
-    bool or_replace;       /* CREATE OR REPLACE */
-    bool if_not_exists;    /* CREATE ... IF NOT EXISTS */
-    bool if_exists;        /* DROP ... IF EXISTS */
-    bool delete_topic;     /* DROP ... DELETE TOPIC */
-    bool extended;         /* DESCRIBE/SHOW ... EXTENDED */
-    bool all;              /* TERMINATE ALL */
-    wr_show_what show;     /* SHOW: what */
-    wr_ident name;         /* target: created/dropped/described/inserted */
-    wr_list *cols;         /* CREATE: wr_coldef*; INSERT VALUES: wr_ident* */
-    weir_loc cols_loc;     /* span of the column list */
-    wr_list *with;         /* WITH properties: wr_prop*; NULL when absent */
-    weir_loc with_loc;     /* span of WITH (...) */
-    wr_select *select;     /* CREATE AS / INSERT SELECT / SELECT */
-    wr_list *values;       /* INSERT VALUES: wr_expr* */
-    wr_stmt *inner;        /* EXPLAIN statement */
-    const char *str;       /* SET/UNSET key, RUN SCRIPT file, query id */
-    const char *str2;      /* SET value */
-    weir_loc str2_loc;     /* span of str2 */
-    weir_loc str_loc;      /* span of str */
-    weir_loc loc;          /* span of the whole statement (without ';') */
+    wr_stmt_kind kind;  /* statement kind */
+    bool table;         /* CREATE/DROP TABLE (else STREAM) */
+    bool or_replace;    /* CREATE OR REPLACE */
+    bool if_not_exists; /* CREATE ... IF NOT EXISTS */
+    bool if_exists;     /* DROP ... IF EXISTS */
+    bool delete_topic;  /* DROP ... DELETE TOPIC */
+    bool extended;      /* DESCRIBE/SHOW ... EXTENDED */
+    bool all;           /* TERMINATE ALL */
+    wr_show_what show;  /* SHOW: what */
+    wr_ident name;      /* target: created/dropped/described/inserted */
+    wr_list *cols;      /* CREATE: wr_coldef*; INSERT VALUES: wr_ident* */
+    weir_loc cols_loc;  /* span of the column list */
+    wr_list *with;      /* WITH properties: wr_prop*; NULL when absent */
+    weir_loc with_loc;  /* span of WITH (...) */
+    wr_select *select;  /* CREATE AS / INSERT SELECT / SELECT */
+    wr_list *values;    /* INSERT VALUES: wr_expr* */
+    wr_stmt *inner;     /* EXPLAIN statement */
+    const char *str;    /* SET/UNSET key, RUN SCRIPT file, query id */
+    const char *str2;   /* SET value */
+    weir_loc str2_loc;  /* span of str2 */
+    weir_loc str_loc;   /* span of str */
+    weir_loc loc;       /* span of the whole statement (without ';') */
 };
 
 /* ---- constructors (called from grammar actions) --------------------------
@@ -309,12 +337,10 @@ wr_expr *wr_ast_pred(wr_parse *p, wr_expr_kind kind, wr_expr *a, wr_expr *b,
                      wr_expr *c, bool negated);
 wr_expr *wr_ast_case(wr_parse *p, weir_loc start, wr_expr *operand,
                      wr_list *whens, wr_expr *else_);
-wr_expr *wr_ast_when(wr_parse *p, weir_loc start, wr_expr *cond,
-                     wr_expr *then);
+wr_expr *wr_ast_when(wr_parse *p, weir_loc start, wr_expr *cond, wr_expr *then);
 wr_expr *wr_ast_cast(wr_parse *p, weir_loc start, wr_expr *a,
                      wr_typename *type);
-wr_expr *wr_ast_call(wr_parse *p, wr_ident name, wr_list *args,
-                     bool distinct);
+wr_expr *wr_ast_call(wr_parse *p, wr_ident name, wr_list *args, bool distinct);
 wr_expr *wr_ast_deref(wr_parse *p, wr_expr *a, wr_ident field);
 wr_expr *wr_ast_subscript(wr_parse *p, wr_expr *a, wr_expr *index);
 wr_expr *wr_ast_ctor(wr_parse *p, wr_expr_kind kind, weir_loc start,
@@ -322,8 +348,7 @@ wr_expr *wr_ast_ctor(wr_parse *p, wr_expr_kind kind, weir_loc start,
 wr_expr *wr_ast_entry(wr_parse *p, wr_expr *key, wr_expr *value);
 wr_expr *wr_ast_parens(wr_parse *p, wr_expr *e, weir_loc l, weir_loc r);
 
-wr_typename *wr_ast_typename(wr_parse *p, wr_typename_kind kind,
-                             weir_loc loc);
+wr_typename *wr_ast_typename(wr_parse *p, wr_typename_kind kind, weir_loc loc);
 wr_coldef *wr_ast_coldef(wr_parse *p, wr_ident name, wr_typename *type);
 wr_prop *wr_ast_prop(wr_parse *p, wr_ident name, wr_expr *value);
 wr_stmt *wr_ast_stmt(wr_parse *p, wr_stmt_kind kind, weir_loc start);

@@ -33,15 +33,15 @@ int wr_keyword_code(const char *s, size_t len);
 
 /* The state lemon's actions see (%extra_context). */
 struct wr_parse {
-    const char *text;    /* the whole text being parsed (borrowed) */
-    size_t len;          /* its length */
-    wr_arena *ar;        /* query arena for the statement's nodes */
-    wr_stmt *stmt;       /* the result, set by the top rule */
-    weir_status *st;     /* where errors go (never NULL inside the parser) */
-    bool failed;         /* an error has been recorded */
-    weir_loc lookahead;  /* the token being fed */
-    int32_t prev_end;    /* end offset of the last consumed token */
-    int depth;           /* expression nesting depth, to bound recursion */
+    const char *text;   /* the whole text being parsed (borrowed) */
+    size_t len;         /* its length */
+    wr_arena *ar;       /* query arena for the statement's nodes */
+    wr_stmt *stmt;      /* the result, set by the top rule */
+    weir_status *st;    /* where errors go (never NULL inside the parser) */
+    bool failed;        /* an error has been recorded */
+    weir_loc lookahead; /* the token being fed */
+    int32_t prev_end;   /* end offset of the last consumed token */
+    int depth;          /* expression nesting depth, to bound recursion */
 
     /* Clause state carried from sub-rules to the rule that builds the node
      * (a statement has at most one SELECT, so one set suffices). */

@@ -41,34 +41,40 @@
 #include "common/func.h"
 #include "planner/props.h"
 
-#define WR_SRC_WINDOW 1001 /* WINDOWSTART (col 0) / WINDOWEND (col 1) */
+#define WR_SRC_WINDOW 1001  /* WINDOWSTART (col 0) / WINDOWEND (col 1) */
 #define WR_SRC_JOINKEY 1002 /* synthetic ROWKEY of a join */
 
 typedef enum clause {
-    CL_SELECT, CL_WHERE, CL_GROUP, CL_HAVING, CL_PARTITION, CL_ON,
-    CL_VALUES, CL_WITHIN,
+    CL_SELECT,
+    CL_WHERE,
+    CL_GROUP,
+    CL_HAVING,
+    CL_PARTITION,
+    CL_ON,
+    CL_VALUES,
+    CL_WITHIN,
 } clause;
 
 static const char *const clause_names[] = {
-    [CL_SELECT] = "SELECT",     [CL_WHERE] = "WHERE",
-    [CL_GROUP] = "GROUP BY",    [CL_HAVING] = "HAVING",
+    [CL_SELECT] = "SELECT",          [CL_WHERE] = "WHERE",
+    [CL_GROUP] = "GROUP BY",         [CL_HAVING] = "HAVING",
     [CL_PARTITION] = "PARTITION BY", [CL_ON] = "JOIN ON",
-    [CL_VALUES] = "VALUES",     [CL_WITHIN] = "WITHIN",
+    [CL_VALUES] = "VALUES",          [CL_WITHIN] = "WITHIN",
 };
 
 typedef struct binder {
-    const wr_catalog *cat; /* catalog (read-only) */
-    const char *text;      /* statement text */
-    wr_arena *ar;          /* query arena */
-    weir_status *st;       /* error output */
-    wr_stmt *stmt;         /* statement being bound */
-    wr_query *q;           /* query being bound, or NULL */
-    bool persistent;       /* CREATE AS / INSERT SELECT */
-    bool windowed;         /* the query has a WINDOW clause */
-    clause cl;             /* clause being bound */
-    int agg_depth;         /* > 0 inside an aggregate call's arguments */
-    bool saw_agg;          /* an aggregate call was bound */
-    const char *joinkey_name; /* name of the synthetic join key, or NULL */
+    const wr_catalog *cat;       /* catalog (read-only) */
+    const char *text;            /* statement text */
+    wr_arena *ar;                /* query arena */
+    weir_status *st;             /* error output */
+    wr_stmt *stmt;               /* statement being bound */
+    wr_query *q;                 /* query being bound, or NULL */
+    bool persistent;             /* CREATE AS / INSERT SELECT */
+    bool windowed;               /* the query has a WINDOW clause */
+    clause cl;                   /* clause being bound */
+    int agg_depth;               /* > 0 inside an aggregate call's arguments */
+    bool saw_agg;                /* an aggregate call was bound */
+    const char *joinkey_name;    /* name of the synthetic join key, or NULL */
     const wr_type *joinkey_type; /* its type */
 } binder;
 
@@ -141,8 +147,7 @@ static bool is_reserved_name(const char *n)
 {
     return !strcmp(n, "ROWTIME") || !strcmp(n, "ROWPARTITION") ||
            !strcmp(n, "ROWOFFSET") || !strcmp(n, "ROWTOPIC") ||
-           !strcmp(n, "WINDOWSTART") ||
-           !strcmp(n, "WINDOWEND");
+           !strcmp(n, "WINDOWSTART") || !strcmp(n, "WINDOWEND");
 }
 
 /* Case-insensitive edit distance of a and c (optimal string alignment:
@@ -237,8 +242,7 @@ static weir_rc resolve_typename(binder *b, const wr_typename *tn,
         }
         wr_type_kind k = wr_type_kind_by_name(n, strlen(n));
         if (k == WR_T_KIND_COUNT || tn->name.quoted)
-            return err(b, tn->name.loc, WEIR_E_TYPE,
-                       "Unknown type: %s", n);
+            return err(b, tn->name.loc, WEIR_E_TYPE, "Unknown type: %s", n);
         if (tn->nparams == 1 && k == WR_T_STRING &&
             !strcmp(tn->params[0], "STRING")) {
             *out = prim(k);
@@ -288,7 +292,8 @@ static weir_rc resolve_typename(binder *b, const wr_typename *tn,
     return err(b, tn->loc, WEIR_E_INTERNAL, "unknown type form");
 }
 
-/* ---- scope ---------------------------------------------------------------- */
+/* ---- scope ----------------------------------------------------------------
+ */
 
 /* Adds src to the query's scope with the given alias. */
 static weir_rc scope_add(binder *b, const wr_source *src, const wr_ident *alias,
@@ -307,8 +312,8 @@ static weir_rc scope_add(binder *b, const wr_source *src, const wr_ident *alias,
     s->alias = s->aliased ? alias->name : s->name;
     s->table = src->table;
     int extra = 4 + (src->window.kind ? 2 : 0);
-    s->cols = wr_arena_zalloc(b->ar, sizeof *s->cols *
-                                         (size_t)(src->ncols + extra));
+    s->cols =
+        wr_arena_zalloc(b->ar, sizeof *s->cols * (size_t)(src->ncols + extra));
     if (!s->name || !s->cols)
         return oom(b);
     for (int i = 0; i < src->ncols; i++) {
@@ -352,8 +357,7 @@ static weir_rc bind_column(binder *b, wr_expr *e)
     const char *cl = clause_names[b->cl];
     if (!q)
         return err(b, e->loc, WEIR_E_BIND,
-                   "Column references are not allowed here: %s",
-                   sql_of(b, e));
+                   "Column references are not allowed here: %s", sql_of(b, e));
     if (e->qual.name) {
         int si = -1;
         for (int i = 0; i < q->nsrc; i++)
@@ -553,13 +557,20 @@ static const char *clause_prefix(const binder *b)
 static const char *cmp_name(wr_op op)
 {
     switch (op) {
-    case WR_OP_EQ: return "EQUAL";
-    case WR_OP_NE: return "NOT_EQUAL";
-    case WR_OP_LT: return "LESS_THAN";
-    case WR_OP_LE: return "LESS_THAN_OR_EQUAL";
-    case WR_OP_GT: return "GREATER_THAN";
-    case WR_OP_GE: return "GREATER_THAN_OR_EQUAL";
-    default: return "?";
+    case WR_OP_EQ:
+        return "EQUAL";
+    case WR_OP_NE:
+        return "NOT_EQUAL";
+    case WR_OP_LT:
+        return "LESS_THAN";
+    case WR_OP_LE:
+        return "LESS_THAN_OR_EQUAL";
+    case WR_OP_GT:
+        return "GREATER_THAN";
+    case WR_OP_GE:
+        return "GREATER_THAN_OR_EQUAL";
+    default:
+        return "?";
     }
 }
 
@@ -589,9 +600,9 @@ static weir_rc cmp_error(binder *b, const wr_expr *x, const wr_expr *y,
                          wr_op op, weir_loc loc)
 {
     return err(b, loc, WEIR_E_TYPE,
-               "%sCannot compare %s (%s) to %s (%s) with %s.",
-               clause_prefix(b), sql_of(b, x), tname(b, x->type),
-               sql_of(b, y), tname(b, y->type), cmp_name(op));
+               "%sCannot compare %s (%s) to %s (%s) with %s.", clause_prefix(b),
+               sql_of(b, x), tname(b, x->type), sql_of(b, y), tname(b, y->type),
+               cmp_name(op));
 }
 
 /* Requires e (bound) to be BOOLEAN or NULL. */
@@ -618,8 +629,8 @@ static const wr_type *decimal_arith(binder *b, wr_op op, const wr_type *x,
     const wr_type *dy = wr_type_to_decimal(b->ar, y);
     if (!dx || !dy)
         return NULL;
-    int p1 = dx->precision, s1 = dx->scale, p2 = dy->precision,
-        s2 = dy->scale, p, s;
+    int p1 = dx->precision, s1 = dx->scale, p2 = dy->precision, s2 = dy->scale,
+        p, s;
     switch (op) {
     case WR_OP_ADD:
     case WR_OP_SUB:
@@ -841,8 +852,7 @@ static weir_rc bind_case(binder *b, wr_expr *e)
             if (!comparable(e->a->type, w->a->type, WR_OP_EQ))
                 return cmp_error(b, e->a, w->a, WR_OP_EQ, w->a->loc);
         } else {
-            if (!is_kind(w->a->type, WR_T_BOOLEAN) &&
-                !is_null_type(w->a->type))
+            if (!is_kind(w->a->type, WR_T_BOOLEAN) && !is_null_type(w->a->type))
                 return err(b, w->a->loc, WEIR_E_TYPE,
                            "WHEN operand type should be boolean. Type for "
                            "'%s' is %s",
@@ -855,8 +865,7 @@ static weir_rc bind_case(binder *b, wr_expr *e)
                        "Invalid Case expression. Type for all 'THEN' clauses "
                        "should be the same. THEN expression '%s' has type: "
                        "%s. Previous THEN expression(s) type: %s.",
-                       sql_of(b, w->b), tname(b, w->b->type),
-                       tname(b, res));
+                       sql_of(b, w->b), tname(b, w->b->type), tname(b, res));
         res = r;
         w->type = w->b->type;
         mark_agg(w);
@@ -936,15 +945,14 @@ static weir_rc bind_call(binder *b, wr_expr *e)
     if (star) {
         const wr_expr *s = e->list->item[0];
         if (s->qual.name)
-            return err(b, s->loc, WEIR_E_BIND,
-                       "%s(%s.*) is not supported", f->name, s->qual.name);
+            return err(b, s->loc, WEIR_E_BIND, "%s(%s.*) is not supported",
+                       f->name, s->qual.name);
         nargs = 0;
     }
     if (agg)
         b->agg_depth++;
     if (nargs > 64)
-        return err(b, e->loc, WEIR_E_BIND, "Too many arguments to %s",
-                   f->name);
+        return err(b, e->loc, WEIR_E_BIND, "Too many arguments to %s", f->name);
     /* In the arena, not on the stack: calls nest as deep as expressions. */
     const wr_type **argt = wr_arena_alloc(b->ar, sizeof *argt * 65);
     if (!argt)
@@ -1010,8 +1018,7 @@ static weir_rc bind_expr(binder *b, wr_expr *e)
         TRY(bind_expr(b, e->a));
         mark_agg(e);
         if (e->op == WR_OP_NOT) {
-            if (!is_kind(e->a->type, WR_T_BOOLEAN) &&
-                !is_null_type(e->a->type))
+            if (!is_kind(e->a->type, WR_T_BOOLEAN) && !is_null_type(e->a->type))
                 return err(b, e->a->loc, WEIR_E_TYPE,
                            "%sNOT requires a boolean operand, got %s (%s)",
                            clause_prefix(b), sql_of(b, e->a),
@@ -1084,7 +1091,8 @@ static weir_rc bind_expr(binder *b, wr_expr *e)
         const wr_type *t;
         TRY(resolve_typename(b, e->cast_to, &t));
         if (!wr_type_castable(e->a->type, t))
-            return err(b, e->loc, WEIR_E_TYPE, "Cast of %s to %s is not "
+            return err(b, e->loc, WEIR_E_TYPE,
+                       "Cast of %s to %s is not "
                        "supported",
                        tname(b, e->a->type), tname(b, t));
         mark_agg(e);
@@ -1205,8 +1213,7 @@ static weir_rc bind_expr(binder *b, wr_expr *e)
             for (int j = 0; j < i; j++)
                 if (!strcmp(f[j].name, f[i].name))
                     return err(b, en->a->loc, WEIR_E_BIND,
-                               "Duplicate field name in STRUCT: %s",
-                               f[i].name);
+                               "Duplicate field name in STRUCT: %s", f[i].name);
             en->type = en->b->type;
             mark_agg(en);
         }
@@ -1280,7 +1287,7 @@ static bool expr_equal(const wr_expr *x, const wr_expr *y)
 
 static const int64_t unit_ms[] = {1, 1000, 60000, 3600000, 86400000, 1};
 static const char *const unit_word[] = {"MILLISECONDS", "SECONDS", "MINUTES",
-                                        "HOURS", "DAYS", "ROWS"};
+                                        "HOURS",        "DAYS",    "ROWS"};
 
 /* Length of d's unit word to print: singular for a count of 1. */
 static int unit_len(const wr_duration *d)
@@ -1387,7 +1394,8 @@ static weir_rc bind_window(binder *b, const wr_window *w, wr_window_spec *ws)
     return WEIR_OK;
 }
 
-/* ---- formats -------------------------------------------------------------- */
+/* ---- formats --------------------------------------------------------------
+ */
 
 /* Checks that format f can carry columns of type t in the key (key = true)
  * or the value. */
@@ -1412,7 +1420,8 @@ static weir_rc check_format_type(binder *b, wr_format f, const wr_type *t,
     }
     if (ok)
         return WEIR_OK;
-    return err(b, loc, WEIR_E_BIND, "The '%s' format does not support type "
+    return err(b, loc, WEIR_E_BIND,
+               "The '%s' format does not support type "
                "'%s'",
                wr_format_name(f), wr_type_kind_name(t->kind));
 }
@@ -1451,8 +1460,8 @@ static weir_rc read_formats(binder *b, const wr_list *with, wr_format *kf,
                    "writes JSON, DELIMITED and KAFKA values",
                    wr_format_name(*vf));
     pr = kp ? kp : fp;
-    if (pr && (*kf == WR_FMT_AVRO || *kf == WR_FMT_PROTOBUF ||
-               *kf == WR_FMT_JSON_SR))
+    if (pr &&
+        (*kf == WR_FMT_AVRO || *kf == WR_FMT_PROTOBUF || *kf == WR_FMT_JSON_SR))
         return err(b, pr->value->loc, WEIR_E_UNSUPPORTED,
                    "KEY_FORMAT '%s' is not supported: weir reads and writes "
                    "KAFKA, JSON, DELIMITED and NONE keys",
@@ -1564,8 +1573,8 @@ static int prop_int(const wr_list *with, const char *name)
     const wr_prop *pr = wr_props_find(with, name);
     if (!pr)
         return 0;
-    const char *t = pr->value->kind == WR_E_STRING ? pr->value->sval
-                                                   : pr->value->text;
+    const char *t =
+        pr->value->kind == WR_E_STRING ? pr->value->sval : pr->value->text;
     return t ? atoi(t) : 0;
 }
 
@@ -1622,12 +1631,12 @@ static weir_rc default_formats(binder *b, wr_format *kf, wr_format *vf,
 {
     /* Only the formats the WITH clause left open come from the session. */
     if (!*kset) {
-        const char *k = wr_catalog_get_prop(
-            b->cat, "ksql.persistence.default.format.key");
+        const char *k =
+            wr_catalog_get_prop(b->cat, "ksql.persistence.default.format.key");
         if (k) {
             wr_format f = wr_format_by_name(k);
-            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO ||
-                f == WR_FMT_PROTOBUF || f == WR_FMT_JSON_SR)
+            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO || f == WR_FMT_PROTOBUF ||
+                f == WR_FMT_JSON_SR)
                 return err(b, b->stmt->loc, WEIR_E_BIND,
                            "Unsupported default key format '%s' (set by "
                            "'ksql.persistence.default.format.key')",
@@ -1641,9 +1650,8 @@ static weir_rc default_formats(binder *b, wr_format *kf, wr_format *vf,
             b->cat, "ksql.persistence.default.format.value");
         if (v) {
             wr_format f = wr_format_by_name(v);
-            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO ||
-                f == WR_FMT_PROTOBUF || f == WR_FMT_JSON_SR ||
-                f == WR_FMT_NONE)
+            if (f == WR_FMT_COUNT || f == WR_FMT_AVRO || f == WR_FMT_PROTOBUF ||
+                f == WR_FMT_JSON_SR || f == WR_FMT_NONE)
                 return err(b, b->stmt->loc, WEIR_E_BIND,
                            "Unsupported default value format '%s' (set by "
                            "'ksql.persistence.default.format.value')",
@@ -1740,8 +1748,9 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
                                "Duplicate column names: `%s`", c->name.name);
             const wr_type *t;
             TRY(resolve_typename(b, c->type, &t));
-            if (c->headers && !(t->kind == WR_T_BYTES ||
-                                (t->kind == WR_T_ARRAY && c->header_key == NULL)))
+            if (c->headers &&
+                !(t->kind == WR_T_BYTES ||
+                  (t->kind == WR_T_ARRAY && c->header_key == NULL)))
                 return err(b, c->type->loc, WEIR_E_BIND,
                            "HEADERS columns must be BYTES (HEADER('key')) or "
                            "ARRAY<STRUCT<KEY STRING, VALUE BYTES>> (HEADERS)");
@@ -1780,7 +1789,8 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
     return WEIR_OK;
 }
 
-/* ---- SELECT ---------------------------------------------------------------- */
+/* ---- SELECT ----------------------------------------------------------------
+ */
 
 /* A select-list entry after star expansion. */
 typedef struct item {
@@ -1972,8 +1982,8 @@ static weir_rc bind_joins(binder *b, wr_select *sel, wr_lnode **plan,
                        "supported; only stream-table joins. Got %s %s JOIN "
                        "%s.",
                        q->srcs[0].alias,
-                       jn->type == WR_JOIN_INNER  ? "[INNER]"
-                       : jn->type == WR_JOIN_LEFT ? "LEFT"
+                       jn->type == WR_JOIN_INNER   ? "[INNER]"
+                       : jn->type == WR_JOIN_LEFT  ? "LEFT"
                        : jn->type == WR_JOIN_RIGHT ? "RIGHT"
                                                    : "FULL",
                        rs->alias);
@@ -2181,8 +2191,8 @@ static weir_rc bind_items(binder *b, wr_select *sel, item **out, int *nout)
             bool prefix = join && e->qual.name && e->src < q->nsrc &&
                           name_in_many(q, e->name.name);
             items[n].name =
-                prefix ? wr_arena_printf(b->ar, "%s_%s",
-                                         q->srcs[e->src].alias, e->name.name)
+                prefix ? wr_arena_printf(b->ar, "%s_%s", q->srcs[e->src].alias,
+                                         e->name.name)
                        : e->name.name;
             if (!items[n].name)
                 return oom(b);
@@ -2278,8 +2288,7 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                     return err(b, items[i].loc, WEIR_E_BIND,
                                "The projection contains a key column (`%s`) "
                                "more than once, aliased as: %s and %s.",
-                               sql_of(b, ge), items[first].name,
-                               items[i].name);
+                               sql_of(b, ge), items[first].name, items[i].name);
                 }
                 if (first < 0) {
                     first = i;
@@ -2413,8 +2422,7 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
         if (!src) {
             suggest sg = {NULL, 9};
             for (int c = 0; c < wr_catalog_count(b->cat); c++)
-                suggest_try(&sg, r->name.name,
-                            wr_catalog_at(b->cat, c)->name);
+                suggest_try(&sg, r->name.name, wr_catalog_at(b->cat, c)->name);
             return err(b, r->name.loc, WEIR_E_CATALOG, "%s does not exist.%s",
                        r->name.name, did_you_mean(b, &sg));
         }
@@ -2433,8 +2441,7 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
             const char *alias = r->alias.name ? r->alias.name : src->name;
             if (!strcmp(q->srcs[k].alias, alias))
                 return err(b, r->alias.name ? r->alias.loc : r->name.loc,
-                           WEIR_E_BIND,
-                           "Duplicate source alias: %s", alias);
+                           WEIR_E_BIND, "Duplicate source alias: %s", alias);
         }
         TRY(scope_add(b, src, &r->alias, njoins + 1));
     }
@@ -2569,8 +2576,8 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
 
     /* An aggregate without GROUP BY is one global group: no key. */
     if (!(aggregate && !sel->group_by))
-        TRY(assign_keys(b, sel, items, n, sel->group_by, sel->partition_by,
-                        keq, ka, kb, synthetic, sink));
+        TRY(assign_keys(b, sel, items, n, sel->group_by, sel->partition_by, keq,
+                        ka, kb, synthetic, sink));
 
     /* Output schema: keys first, then values; names unique. */
     int nvals = 0;
@@ -2601,9 +2608,10 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
                            items[i].name);
             }
             if (is_null_type(items[i].expr->type) && b->persistent)
-                return err(b, items[i].expr->loc, WEIR_E_TYPE,
-                           "Can't infer a type of null. Please explicitly cast "
-                           "it to a required type, e.g. CAST(null AS VARCHAR).");
+                return err(
+                    b, items[i].expr->loc, WEIR_E_TYPE,
+                    "Can't infer a type of null. Please explicitly cast "
+                    "it to a required type, e.g. CAST(null AS VARCHAR).");
             cols[k].name = items[i].name;
             cols[k].type = items[i].expr->type;
             cols[k].key = items[i].key;
@@ -2677,8 +2685,8 @@ static weir_rc build_sink(binder *b, wr_stmt *s, wr_bound *out)
         return oom(b);
     out->create = src;
     src->table = s->table;
-    src->cols = wr_arena_zalloc(src->ar, sizeof *src->cols *
-                                             (size_t)(proj->ncols + 1));
+    src->cols =
+        wr_arena_zalloc(src->ar, sizeof *src->cols * (size_t)(proj->ncols + 1));
     if (!src->cols)
         return oom(b);
     int nkeys = 0;
@@ -2754,8 +2762,8 @@ static weir_rc bind_create_as(binder *b, wr_stmt *s, wr_bound *out)
     for (int i = 0; i < b->q->nsrc; i++)
         if (!strcmp(b->q->srcs[i].name, s->name.name))
             return err(b, s->name.loc, WEIR_E_BIND,
-                       "Cannot create %s '%s' from itself",
-                       kind_word(s->table), s->name.name);
+                       "Cannot create %s '%s' from itself", kind_word(s->table),
+                       s->name.name);
     TRY(build_sink(b, s, out));
     wr_lnode *sink = lnode(b, WR_L_SINK, b->q->plan);
     if (!sink)
@@ -2839,12 +2847,12 @@ static weir_rc bind_insert_values(binder *b, wr_stmt *s)
     /* Target columns: as listed, or every column (keys first). */
     int nc = s->cols ? s->cols->n : dst->ncols;
     if (nc != nv)
-        return err(b, s->values && nv ? ((wr_expr *)s->values->item[0])->loc
-                                      : s->loc,
-                   WEIR_E_BIND,
-                   "Expected a value for each column. Expected %d values, "
-                   "got %d.",
-                   nc, nv);
+        return err(
+            b, s->values && nv ? ((wr_expr *)s->values->item[0])->loc : s->loc,
+            WEIR_E_BIND,
+            "Expected a value for each column. Expected %d values, "
+            "got %d.",
+            nc, nv);
     b->q = NULL;
     b->cl = CL_VALUES;
     for (int i = 0; i < nv; i++) {
@@ -2914,8 +2922,7 @@ static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
         if (!src) {
             if (s->if_exists)
                 return WEIR_OK;
-            return err(b, s->name.loc, WEIR_E_CATALOG,
-                       "%s %s does not exist.",
+            return err(b, s->name.loc, WEIR_E_CATALOG, "%s %s does not exist.",
                        s->table ? "Table" : "Stream", s->name.name);
         }
         if (src->table != s->table)
@@ -3037,9 +3044,8 @@ weir_rc wr_bind(const wr_catalog *cat, const char *text, wr_stmt *stmt,
     if (stmt->kind == WR_S_EXPLAIN && !stmt->inner)
         out->query = NULL;
     if (out->create) {
-        out->create->sql = wr_arena_strndup(out->create->ar,
-                                            text + stmt->loc.off,
-                                            (size_t)stmt->loc.len);
+        out->create->sql = wr_arena_strndup(
+            out->create->ar, text + stmt->loc.off, (size_t)stmt->loc.len);
         if (!out->create->sql) {
             wr_bound_fini(out);
             return weir_status_set(st, WEIR_E_NOMEM, stmt->loc,

@@ -12,23 +12,23 @@
 #include <strings.h>
 
 struct wr_catalog {
-    wr_source **src;    /* sources in creation order */
-    int n;              /* number of sources */
-    int cap;            /* allocated slots */
-    wr_query_def *q;    /* persistent queries */
-    int nq;             /* number of queries */
-    int qcap;           /* allocated query slots */
-    int qseq;           /* next query number */
-    wr_arena *ar;       /* query definitions' strings */
-    wr_kv *props;       /* session properties (heap strings) */
-    int nprops;         /* number of properties */
-    int propcap;        /* allocated slots */
+    wr_source **src; /* sources in creation order */
+    int n;           /* number of sources */
+    int cap;         /* allocated slots */
+    wr_query_def *q; /* persistent queries */
+    int nq;          /* number of queries */
+    int qcap;        /* allocated query slots */
+    int qseq;        /* next query number */
+    wr_arena *ar;    /* query definitions' strings */
+    wr_kv *props;    /* session properties (heap strings) */
+    int nprops;      /* number of properties */
+    int propcap;     /* allocated slots */
 };
 
 static const char *const format_names[WR_FMT_COUNT] = {
-    [WR_FMT_NONE] = "NONE",         [WR_FMT_JSON] = "JSON",
+    [WR_FMT_NONE] = "NONE",           [WR_FMT_JSON] = "JSON",
     [WR_FMT_DELIMITED] = "DELIMITED", [WR_FMT_KAFKA] = "KAFKA",
-    [WR_FMT_AVRO] = "AVRO",         [WR_FMT_PROTOBUF] = "PROTOBUF",
+    [WR_FMT_AVRO] = "AVRO",           [WR_FMT_PROTOBUF] = "PROTOBUF",
     [WR_FMT_JSON_SR] = "JSON_SR",
 };
 
@@ -219,8 +219,8 @@ static char *heap_strdup(const char *s)
     return d;
 }
 
-weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key,
-                            const char *value, weir_status *st)
+weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key, const char *value,
+                            weir_status *st)
 {
     char *v = heap_strdup(value);
     if (!v)

@@ -19,8 +19,14 @@
 #include "weir/status.h"
 
 typedef enum wr_format {
-    WR_FMT_NONE, WR_FMT_JSON, WR_FMT_DELIMITED, WR_FMT_KAFKA,
-    WR_FMT_AVRO, WR_FMT_PROTOBUF, WR_FMT_JSON_SR, WR_FMT_COUNT
+    WR_FMT_NONE,
+    WR_FMT_JSON,
+    WR_FMT_DELIMITED,
+    WR_FMT_KAFKA,
+    WR_FMT_AVRO,
+    WR_FMT_PROTOBUF,
+    WR_FMT_JSON_SR,
+    WR_FMT_COUNT
 } wr_format;
 
 /* A column of a schema. */
@@ -35,12 +41,12 @@ typedef struct wr_column {
 /* Time windowing of a windowed source (the output of a windowed
  * aggregation): its keys carry the window. */
 typedef struct wr_window_spec {
-    int kind;            /* wr_window_kind (0: not windowed) */
-    bool rows;           /* count-based: sizes are row counts */
-    int64_t size;        /* ms (or rows); SESSION: the gap */
-    int64_t advance;     /* HOPPING: ms (or rows) */
-    int64_t retention;   /* ms; -1: not given */
-    int64_t grace;       /* ms; -1: not given */
+    int kind;          /* wr_window_kind (0: not windowed) */
+    bool rows;         /* count-based: sizes are row counts */
+    int64_t size;      /* ms (or rows); SESSION: the gap */
+    int64_t advance;   /* HOPPING: ms (or rows) */
+    int64_t retention; /* ms; -1: not given */
+    int64_t grace;     /* ms; -1: not given */
 } wr_window_spec;
 
 /* A WITH property as given, normalized to text. */
@@ -117,8 +123,8 @@ int wr_catalog_next_query_seq(const wr_catalog *cat);
 
 /* Session properties (SET/UNSET). Values are copied; get returns a
  * borrowed pointer valid until the next set/unset of that key, or NULL. */
-weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key,
-                            const char *value, weir_status *st);
+weir_rc wr_catalog_set_prop(wr_catalog *cat, const char *key, const char *value,
+                            weir_status *st);
 void wr_catalog_unset_prop(wr_catalog *cat, const char *key);
 const char *wr_catalog_get_prop(const wr_catalog *cat, const char *key);
 int wr_catalog_prop_count(const wr_catalog *cat);

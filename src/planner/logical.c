@@ -33,10 +33,9 @@ static void print_ms(wr_buf *b, int64_t ms, bool rows)
 
 static void print_source(wr_buf *b, const wr_source *s)
 {
-    wr_buf_printf(b, "%s %s (topic %s, key %s, value %s", s->table ? "TABLE"
-                                                                   : "STREAM",
-                  s->name, s->topic ? s->topic : "?",
-                  wr_format_name(s->key_format),
+    wr_buf_printf(b, "%s %s (topic %s, key %s, value %s",
+                  s->table ? "TABLE" : "STREAM", s->name,
+                  s->topic ? s->topic : "?", wr_format_name(s->key_format),
                   wr_format_name(s->value_format));
     if (s->timestamp)
         wr_buf_printf(b, ", timestamp %s", s->timestamp);
@@ -69,8 +68,7 @@ static void print_cols(wr_buf *b, const wr_lnode *n, bool exprs)
     }
 }
 
-static void print_node(wr_buf *b, const wr_query *q, const wr_lnode *n,
-                       int ind)
+static void print_node(wr_buf *b, const wr_query *q, const wr_lnode *n, int ind)
 {
     static const char *const jt[] = {"INNER", "LEFT OUTER", "RIGHT OUTER",
                                      "FULL OUTER"};

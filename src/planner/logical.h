@@ -20,8 +20,13 @@
 #define WR_SRC_AGG 1000 /* scope index of the Aggregate node's output */
 
 typedef enum wr_lnode_kind {
-    WR_L_SCAN, WR_L_JOIN, WR_L_FILTER, WR_L_AGGREGATE, WR_L_PROJECT,
-    WR_L_REPARTITION, WR_L_SINK,
+    WR_L_SCAN,
+    WR_L_JOIN,
+    WR_L_FILTER,
+    WR_L_AGGREGATE,
+    WR_L_PROJECT,
+    WR_L_REPARTITION,
+    WR_L_SINK,
 } wr_lnode_kind;
 
 /* A column of a query's scope: a source column or a pseudo-column. */
@@ -34,13 +39,13 @@ typedef struct wr_scope_col {
 
 /* One source of a query as the binder resolved it. */
 typedef struct wr_scope_src {
-    const char *alias;       /* alias, or the source name */
-    bool aliased;            /* the alias was written */
-    const wr_source *src;    /* catalog entry (borrowed for binding only) */
-    const char *name;        /* source name (copied into the query arena) */
-    bool table;              /* a table (else a stream) */
-    int ncols;               /* columns: source columns, then pseudo ones */
-    wr_scope_col *cols;      /* ncols entries */
+    const char *alias;    /* alias, or the source name */
+    bool aliased;         /* the alias was written */
+    const wr_source *src; /* catalog entry (borrowed for binding only) */
+    const char *name;     /* source name (copied into the query arena) */
+    bool table;           /* a table (else a stream) */
+    int ncols;            /* columns: source columns, then pseudo ones */
+    wr_scope_col *cols;   /* ncols entries */
 } wr_scope_src;
 
 /* An output column of a projection. */
@@ -53,56 +58,56 @@ typedef struct wr_out_col {
 
 typedef struct wr_lnode wr_lnode;
 struct wr_lnode {
-    wr_lnode_kind kind;  /* node kind */
-    wr_lnode *input;     /* input (left input of a join) */
-    wr_lnode *right;     /* JOIN: right input */
+    wr_lnode_kind kind; /* node kind */
+    wr_lnode *input;    /* input (left input of a join) */
+    wr_lnode *right;    /* JOIN: right input */
 
     /* SCAN */
-    int src;                  /* scope index */
+    int src; /* scope index */
 
     /* JOIN */
-    wr_join_type join_type;   /* INNER, LEFT, RIGHT, FULL */
-    wr_expr *left_key;        /* left side of the ON equality */
-    wr_expr *right_key;       /* right side of the ON equality */
-    bool windowed_join;       /* WITHIN given (stream-stream) */
-    int64_t within_before;    /* ms */
-    int64_t within_after;     /* ms */
-    int64_t join_grace;       /* ms; -1: not given */
-    const char *join_desc;    /* "STREAM-STREAM", "STREAM-TABLE", ... */
+    wr_join_type join_type; /* INNER, LEFT, RIGHT, FULL */
+    wr_expr *left_key;      /* left side of the ON equality */
+    wr_expr *right_key;     /* right side of the ON equality */
+    bool windowed_join;     /* WITHIN given (stream-stream) */
+    int64_t within_before;  /* ms */
+    int64_t within_after;   /* ms */
+    int64_t join_grace;     /* ms; -1: not given */
+    const char *join_desc;  /* "STREAM-STREAM", "STREAM-TABLE", ... */
 
     /* FILTER */
-    wr_expr *pred;            /* predicate */
-    const char *what;         /* "WHERE" or "HAVING" */
+    wr_expr *pred;    /* predicate */
+    const char *what; /* "WHERE" or "HAVING" */
 
     /* AGGREGATE */
-    wr_list *group;           /* wr_expr* grouping expressions */
-    wr_list *aggs;            /* wr_expr* aggregate calls */
-    wr_window_spec window;    /* window (kind 0: none) */
-    wr_emit emit;             /* emission */
+    wr_list *group;        /* wr_expr* grouping expressions */
+    wr_list *aggs;         /* wr_expr* aggregate calls */
+    wr_window_spec window; /* window (kind 0: none) */
+    wr_emit emit;          /* emission */
 
     /* REPARTITION */
-    wr_list *partition;       /* PARTITION BY expressions */
+    wr_list *partition; /* PARTITION BY expressions */
 
     /* PROJECT / SINK: output schema */
-    int ncols;                /* number of output columns */
-    wr_out_col *cols;         /* output columns, keys first */
+    int ncols;        /* number of output columns */
+    wr_out_col *cols; /* output columns, keys first */
 
     /* SINK */
-    const wr_source *sink;    /* the target's definition (query arena) */
-    bool create;              /* CREATE ... AS (else INSERT INTO) */
+    const wr_source *sink; /* the target's definition (query arena) */
+    bool create;           /* CREATE ... AS (else INSERT INTO) */
 };
 
 /* A bound query: its scope and plan. */
 typedef struct wr_query {
-    int nsrc;                 /* number of sources */
-    wr_scope_src *srcs;       /* sources in FROM/JOIN order */
-    wr_lnode *plan;           /* root: SINK for persistent queries,
-                                 PROJECT for push queries */
-    bool result_table;        /* the result is a table (else a stream) */
-    bool aggregate;           /* the query aggregates */
-    const char *limit;        /* LIMIT, or NULL */
-    int nagg_cols;            /* AGGREGATE output: group keys, aggs, bounds */
-    wr_scope_col *agg_cols;   /* its columns */
+    int nsrc;               /* number of sources */
+    wr_scope_src *srcs;     /* sources in FROM/JOIN order */
+    wr_lnode *plan;         /* root: SINK for persistent queries,
+                               PROJECT for push queries */
+    bool result_table;      /* the result is a table (else a stream) */
+    bool aggregate;         /* the query aggregates */
+    const char *limit;      /* LIMIT, or NULL */
+    int nagg_cols;          /* AGGREGATE output: group keys, aggs, bounds */
+    wr_scope_col *agg_cols; /* its columns */
 } wr_query;
 
 /* Appends the plan of q as an indented tree to b. */

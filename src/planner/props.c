@@ -13,8 +13,7 @@
 #define BOTH (WR_PROP_SOURCE | WR_PROP_SINK)
 
 static const wr_prop_def defs[] = {
-    {"FORMAT", WR_PK_FORMAT, BOTH,
-     "Sets both the key and the value format."},
+    {"FORMAT", WR_PK_FORMAT, BOTH, "Sets both the key and the value format."},
     {"KAFKA_TOPIC", WR_PK_STRING, BOTH,
      "The Kafka topic that backs the stream or table."},
     {"KEY_DELIMITER", WR_PK_STRING, BOTH,
@@ -164,16 +163,11 @@ weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
 
 /* Session properties weir itself understands. */
 static const char *const session_keys[] = {
-    "auto.offset.reset",
-    "backpressure.enabled",
-    "backpressure.initial.rate",
-    "batch.interval",
-    "cache.max.bytes.buffering",
-    "checkpoint.dir",
-    "commit.interval.ms",
-    "error.policy",
-    "processing.guarantee",
-    "threads",
+    "auto.offset.reset",         "backpressure.enabled",
+    "backpressure.initial.rate", "batch.interval",
+    "cache.max.bytes.buffering", "checkpoint.dir",
+    "commit.interval.ms",        "error.policy",
+    "processing.guarantee",      "threads",
 };
 
 bool wr_props_session_known(const char *key)
@@ -199,8 +193,9 @@ static bool parse_duration(const char *v)
     while (*end == ' ')
         end++;
     static const char *const units[] = {
-        "", "ms", "millisecond", "milliseconds", "s", "sec", "second",
-        "seconds", "m", "min", "minute", "minutes", "h", "hour", "hours"};
+        "",       "ms",      "millisecond", "milliseconds", "s",      "sec",
+        "second", "seconds", "m",           "min",          "minute", "minutes",
+        "h",      "hour",    "hours"};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcasecmp(end, units[i]))
             return true;
@@ -252,8 +247,7 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
         snprintf(why, n, "expected earliest, latest or none");
         return false;
     }
-    if (!strcmp(key, "processing.guarantee") &&
-        !one_of(value, guarantees, 3)) {
+    if (!strcmp(key, "processing.guarantee") && !one_of(value, guarantees, 3)) {
         snprintf(why, n, "expected at_least_once or exactly_once");
         return false;
     }

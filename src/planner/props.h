@@ -20,7 +20,10 @@ enum {
 };
 
 typedef enum wr_prop_kind {
-    WR_PK_STRING, WR_PK_INT, WR_PK_BOOL, WR_PK_FORMAT,
+    WR_PK_STRING,
+    WR_PK_INT,
+    WR_PK_BOOL,
+    WR_PK_FORMAT,
 } wr_prop_kind;
 
 typedef struct wr_prop_def {

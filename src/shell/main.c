@@ -20,22 +20,25 @@ enum { EXIT_OK = 0, EXIT_QUERY = 1, EXIT_USAGE = 2 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: weir <command> [options] [FILE.sql ...]\n"
-          "\n"
-          "commands:\n"
-          "  check FILE.sql ...          parse and bind every statement; report\n"
-          "                              errors as FILE:LINE:COL: error: MESSAGE\n"
-          "  explain [--ast] FILE.sql ...\n"
-          "                              print the logical plan of each query\n"
-          "                              (--ast: the syntax tree of every statement)\n"
-          "\n"
-          "options:\n"
-          "  -h, --help                  show this help\n"
-          "  -V, --version               show the version\n"
-          "\n"
-          "Files named together share one catalog, in order; '-' reads stdin.\n"
-          "Exit status: 0 success, 1 an error in a statement, 2 usage error.\n",
-          out);
+    fputs(
+        "usage: weir <command> [options] [FILE.sql ...]\n"
+        "\n"
+        "commands:\n"
+        "  check FILE.sql ...          parse and bind every statement; report\n"
+        "                              errors as FILE:LINE:COL: error: "
+        "MESSAGE\n"
+        "  explain [--ast] FILE.sql ...\n"
+        "                              print the logical plan of each query\n"
+        "                              (--ast: the syntax tree of every "
+        "statement)\n"
+        "\n"
+        "options:\n"
+        "  -h, --help                  show this help\n"
+        "  -V, --version               show the version\n"
+        "\n"
+        "Files named together share one catalog, in order; '-' reads stdin.\n"
+        "Exit status: 0 success, 1 an error in a statement, 2 usage error.\n",
+        out);
 }
 
 /* Reads a whole file (or stdin for "-") into a NUL-terminated heap buffer.
@@ -106,8 +109,8 @@ static int run_file(weir_engine *e, const char *path, run_mode mode,
         if (!s)
             break;
         if (mode == MODE_AST || mode == MODE_EXPLAIN) {
-            char *out = mode == MODE_AST ? weir_stmt_ast(s)
-                                         : weir_stmt_explain(s);
+            char *out =
+                mode == MODE_AST ? weir_stmt_ast(s) : weir_stmt_explain(s);
             weir_loc loc = weir_stmt_loc(s);
             const char *kind = weir_stmt_kind(s);
             bool query = strcmp(kind, "CREATE_AS") == 0 ||
@@ -121,8 +124,8 @@ static int run_file(weir_engine *e, const char *path, run_mode mode,
                 int first = nl ? (int)(nl - (text + loc.off)) : loc.len;
                 if (first > 72)
                     first = 72;
-                printf("-- %s:%d: %.*s%s\n", name, line, first,
-                       text + loc.off, first < loc.len ? " ..." : "");
+                printf("-- %s:%d: %.*s%s\n", name, line, first, text + loc.off,
+                       first < loc.len ? " ..." : "");
                 fputs(out, stdout);
                 putchar('\n');
                 ++*nquery;

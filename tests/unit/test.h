@@ -18,7 +18,10 @@
 extern int wr_test_failed; /* set by a failing CHECK */
 
 #define TEST(name) static void test_##name(void)
-#define TEST_ENTRY(name) {#name, test_##name}
+#define TEST_ENTRY(name)                                                       \
+    {                                                                          \
+#name, test_##name                                                     \
+    }
 
 typedef struct wr_test_case {
     const char *name;

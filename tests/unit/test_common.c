@@ -41,9 +41,9 @@ TEST(status_names)
     CHECK_STR(weir_rc_name(WEIR_E_SYNTAX), "WEIR_E_SYNTAX");
     CHECK_STR(weir_rc_message(WEIR_OK), "ok");
     weir_status st;
-    CHECK_INT(weir_status_set(&st, WEIR_E_BIND, (weir_loc){3, 4}, "bad %s",
-                              "x"),
-              ==, WEIR_E_BIND);
+    CHECK_INT(
+        weir_status_set(&st, WEIR_E_BIND, (weir_loc){3, 4}, "bad %s", "x"), ==,
+        WEIR_E_BIND);
     CHECK_STR(st.msg, "bad x");
     CHECK_INT(st.loc.off, ==, 3);
     weir_status_clear(&st);
@@ -85,8 +85,7 @@ TEST(types_widening)
     const wr_type *d = wr_type_decimal(ar, 4, 2);
     CHECK(wr_type_numeric_common(ar, i, b) == b);
     CHECK(wr_type_numeric_common(ar, d, dbl) == dbl);
-    CHECK_STR(wr_type_format(wr_type_numeric_common(ar, d, i), buf,
-                             sizeof buf),
+    CHECK_STR(wr_type_format(wr_type_numeric_common(ar, d, i), buf, sizeof buf),
               "DECIMAL(12, 2)");
     CHECK(wr_type_numeric_common(ar, i, wr_type_prim(WR_T_STRING)) == NULL);
     CHECK(wr_type_widens_to(i, b));

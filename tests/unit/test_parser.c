@@ -33,10 +33,10 @@ TEST(lex_tokens)
              "%d:SELECT %d:a1 %d:, %d:`Q` %d:\"x\" %d:'it''s' %d:12 %d:1.5 "
              "%d:.5 %d:1E3 %d:2.5e-1 %d:1R %d:<> %d:!= %d:<= %d:>= %d:== "
              "%d:|| %d:-> %d::= %d:[ %d:] %d:; %d:%%",
-             TK_SELECT, TK_ID, TK_COMMA, TK_QID, TK_QID, TK_STRING,
-             TK_INTEGER, TK_DECIMAL, TK_DECIMAL, TK_FLOAT, TK_FLOAT, TK_ID,
-             TK_NE, TK_NE, TK_LE, TK_GE, TK_EQ, TK_CONCAT, TK_ARROW,
-             TK_ASSIGN, TK_LBRACKET, TK_RBRACKET, TK_SEMI, TK_REM);
+             TK_SELECT, TK_ID, TK_COMMA, TK_QID, TK_QID, TK_STRING, TK_INTEGER,
+             TK_DECIMAL, TK_DECIMAL, TK_FLOAT, TK_FLOAT, TK_ID, TK_NE, TK_NE,
+             TK_LE, TK_GE, TK_EQ, TK_CONCAT, TK_ARROW, TK_ASSIGN, TK_LBRACKET,
+             TK_RBRACKET, TK_SEMI, TK_REM);
     CHECK_STR(buf, want);
 }
 
@@ -272,8 +272,7 @@ TEST(parse_depth_limit)
         sql[o++] = '+';
     }
     strcpy(sql + o, "1 from s");
-    CHECK_STR(strstr(parse1(sql), "too deeply") ? "deep" : parse1(sql),
-              "deep");
+    CHECK_STR(strstr(parse1(sql), "too deeply") ? "deep" : parse1(sql), "deep");
     free(sql);
 }
 

@@ -28,8 +28,8 @@ static const char *run(const char *sql)
     while (pos < len) {
         weir_stmt *s = NULL;
         if (weir_engine_prepare(e, text, len, &pos, &s, &st) != WEIR_OK) {
-            snprintf(out, sizeof out, "ERR %d: %s",
-                     st.loc.off - (int)base, st.msg);
+            snprintf(out, sizeof out, "ERR %d: %s", st.loc.off - (int)base,
+                     st.msg);
             break;
         }
         if (!s)
@@ -257,5 +257,4 @@ TEST_LIST(wr_tests_planner, TEST_ENTRY(types_arithmetic),
           TEST_ENTRY(stream_key_kept_first), TEST_ENTRY(join_naming),
           TEST_ENTRY(plan_shape), TEST_ENTRY(count_window),
           TEST_ENTRY(catalog_effects), TEST_ENTRY(insert_into),
-          TEST_ENTRY(deep_expressions),
-          TEST_ENTRY(oom_never_crashes));
+          TEST_ENTRY(deep_expressions), TEST_ENTRY(oom_never_crashes));
