@@ -302,10 +302,13 @@ const wr_type *wr_type_numeric_common(wr_arena *ar, const wr_type *a,
         int ia = da->precision - da->scale, ib = db->precision - db->scale;
         int s = da->scale > db->scale ? da->scale : db->scale;
         int p = (ia > ib ? ia : ib) + s;
-        if (p > WR_DECIMAL_MAX_PRECISION)
+        if (p > WR_DECIMAL_MAX_PRECISION) {
+            /* Keep the integer digits; give up fraction digits instead. */
+            s -= p - WR_DECIMAL_MAX_PRECISION;
+            if (s < 0)
+                s = 0;
             p = WR_DECIMAL_MAX_PRECISION;
-        if (s > p)
-            s = p;
+        }
         if (da->precision == p && da->scale == s)
             return da;
         return wr_type_decimal(ar, p, s);

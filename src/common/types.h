@@ -55,7 +55,9 @@ struct wr_type {
     const wr_field *fields; /* STRUCT: fields in declaration order */
 };
 
-/* Returns the singleton of a primitive kind (not DECIMAL/ARRAY/MAP/STRUCT). */
+/* Returns the singleton of a primitive kind; NULL for ARRAY, MAP and
+ * STRUCT. For DECIMAL it is DECIMAL(38, 0), which the function registry
+ * uses as "any DECIMAL"; build a specific one with wr_type_decimal(). */
 const wr_type *wr_type_prim(wr_type_kind kind);
 
 /* Builds DECIMAL(precision, scale) in ar. Returns NULL when out of memory.

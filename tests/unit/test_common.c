@@ -88,6 +88,17 @@ TEST(types_widening)
     CHECK_STR(wr_type_format(wr_type_numeric_common(ar, d, i), buf, sizeof buf),
               "DECIMAL(12, 2)");
     CHECK(wr_type_numeric_common(ar, i, wr_type_prim(WR_T_STRING)) == NULL);
+    /* Past 38 digits the scale gives way, never the integer digits. */
+    CHECK_STR(
+        wr_type_format(wr_type_numeric_common(ar, wr_type_decimal(ar, 38, 0),
+                                              wr_type_decimal(ar, 10, 5)),
+                       buf, sizeof buf),
+        "DECIMAL(38, 0)");
+    CHECK_STR(
+        wr_type_format(wr_type_numeric_common(ar, wr_type_decimal(ar, 30, 0),
+                                              wr_type_decimal(ar, 20, 18)),
+                       buf, sizeof buf),
+        "DECIMAL(38, 8)");
     CHECK(wr_type_widens_to(i, b));
     CHECK(!wr_type_widens_to(b, i));
     CHECK(wr_type_widens_to(i, wr_type_decimal(ar, 10, 0)));
