@@ -19,6 +19,7 @@
 #include "parser/parse.h"
 #include "planner/bind.h"
 #include "planner/catalog.h"
+#include "engine/engine_int.h"
 
 struct weir_engine {
     wr_catalog *cat; /* streams, tables and persistent queries */
@@ -194,4 +195,19 @@ char *weir_stmt_ast(const weir_stmt *s)
 void weir_free(void *p)
 {
     wr_free(p);
+}
+
+wr_catalog *wr_engine_catalog(weir_engine *e)
+{
+    return e->cat;
+}
+
+const wr_bound *wr_stmt_bound(const weir_stmt *s)
+{
+    return &s->b;
+}
+
+const wr_stmt *wr_stmt_ast(const weir_stmt *s)
+{
+    return s->ast;
 }

@@ -41,8 +41,6 @@
 #include "common/func.h"
 #include "planner/props.h"
 
-#define WR_SRC_WINDOW 1001  /* WINDOWSTART (col 0) / WINDOWEND (col 1) */
-#define WR_SRC_JOINKEY 1002 /* synthetic ROWKEY of a join */
 
 typedef enum clause {
     CL_SELECT,
@@ -1238,7 +1236,7 @@ static weir_rc bind_in_clause(binder *b, wr_expr *e, clause cl)
 }
 
 /* Structural equality of bound expressions. */
-static bool expr_equal(const wr_expr *x, const wr_expr *y)
+bool wr_expr_equal(const wr_expr *x, const wr_expr *y)
 {
     if (x == y)
         return true;
@@ -1271,14 +1269,14 @@ static bool expr_equal(const wr_expr *x, const wr_expr *y)
     default:
         break;
     }
-    if (!expr_equal(x->a, y->a) || !expr_equal(x->b, y->b) ||
-        !expr_equal(x->c, y->c))
+    if (!wr_expr_equal(x->a, y->a) || !wr_expr_equal(x->b, y->b) ||
+        !wr_expr_equal(x->c, y->c))
         return false;
     int nx = x->list ? x->list->n : 0, ny = y->list ? y->list->n : 0;
     if (nx != ny)
         return false;
     for (int i = 0; i < nx; i++)
-        if (!expr_equal(x->list->item[i], y->list->item[i]))
+        if (!wr_expr_equal(x->list->item[i], y->list->item[i]))
             return false;
     return true;
 }
@@ -1694,6 +1692,8 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
                    s->name.name);
     const wr_prop *topic = wr_props_find(s->with, "KAFKA_TOPIC");
     if (!topic)
+        topic = wr_props_find(s->with, "FILE");
+    if (!topic)
         return err(b, s->with ? s->with_loc : s->loc, WEIR_E_BIND,
                    "Missing required property \"KAFKA_TOPIC\" which has no "
                    "default value.");
@@ -1874,7 +1874,7 @@ typedef struct keyeq {
 static int keyeq_id(keyeq *k, const wr_expr *e)
 {
     for (int i = 0; i < k->n; i++)
-        if (expr_equal(k->e[i], e))
+        if (wr_expr_equal(k->e[i], e))
             return i;
     if (k->n == 64)
         return -1;
@@ -2073,7 +2073,7 @@ static const wr_expr *ungrouped(const wr_expr *e, const wr_list *group)
     if (e->kind == WR_E_CALL && e->fn && e->fn->kind == WR_FN_AGGREGATE)
         return NULL;
     for (int i = 0; group && i < group->n; i++)
-        if (expr_equal(e, group->item[i]))
+        if (wr_expr_equal(e, group->item[i]))
             return NULL;
     if (e->kind == WR_E_COLUMN)
         return e->src == WR_SRC_WINDOW ? NULL : e;
@@ -2094,7 +2094,7 @@ static weir_rc collect_aggs(binder *b, wr_expr *e, wr_list **aggs)
         return WEIR_OK;
     if (e->kind == WR_E_CALL && e->fn && e->fn->kind == WR_FN_AGGREGATE) {
         for (int i = 0; *aggs && i < (*aggs)->n; i++)
-            if (expr_equal(e, (*aggs)->item[i]))
+            if (wr_expr_equal(e, (*aggs)->item[i]))
                 return WEIR_OK;
         *aggs = wr_list_push(b->ar, *aggs, e);
         return *aggs && (*aggs)->item[(*aggs)->n - 1] == e ? WEIR_OK : oom(b);
@@ -2277,7 +2277,7 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                 continue; /* PARTITION BY NULL: keyless */
             int first = -1;
             for (int i = 0; i < n; i++) {
-                if (!expr_equal(items[i].expr, ge))
+                if (!wr_expr_equal(items[i].expr, ge))
                     continue;
                 if (first >= 0 && strict) {
                     if (group)

@@ -35,6 +35,10 @@ typedef struct wr_bound {
 weir_rc wr_bind(const wr_catalog *cat, const char *text, wr_stmt *stmt,
                 wr_arena *ar, wr_bound *out, weir_status *st);
 
+/* Structural equality of two bound expressions (columns compare by their
+ * resolved (src, col)), as used to match GROUP BY expressions. */
+bool wr_expr_equal(const wr_expr *x, const wr_expr *y);
+
 /* Frees what a wr_bound owns outside the query arena (the new source). */
 void wr_bound_fini(wr_bound *b);
 

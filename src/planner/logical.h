@@ -17,7 +17,9 @@
 #include "parser/ast.h"
 #include "planner/catalog.h"
 
-#define WR_SRC_AGG 1000 /* scope index of the Aggregate node's output */
+#define WR_SRC_AGG 1000     /* scope index of the Aggregate node's output */
+#define WR_SRC_WINDOW 1001  /* WINDOWSTART (col 0) / WINDOWEND (col 1) */
+#define WR_SRC_JOINKEY 1002 /* synthetic ROWKEY of a join */
 
 typedef enum wr_lnode_kind {
     WR_L_SCAN,

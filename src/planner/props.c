@@ -13,6 +13,8 @@
 #define BOTH (WR_PROP_SOURCE | WR_PROP_SINK)
 
 static const wr_prop_def defs[] = {
+    {"FILE", WR_PK_STRING, BOTH,
+     "A file to read (JSON lines or CSV) or write instead of a topic."},
     {"FORMAT", WR_PK_FORMAT, BOTH, "Sets both the key and the value format."},
     {"KAFKA_TOPIC", WR_PK_STRING, BOTH,
      "The Kafka topic that backs the stream or table."},

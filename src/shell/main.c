@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "shell/diag.h"
+#include "shell/shell.h"
 #include "weir/weir.h"
 
 enum { EXIT_OK = 0, EXIT_QUERY = 1, EXIT_USAGE = 2 };
@@ -27,6 +28,12 @@ static void usage(FILE *out)
         "  check FILE.sql ...          parse and bind every statement; report\n"
         "                              errors as FILE:LINE:COL: error: "
         "MESSAGE\n"
+        "  run [--threads K] [--batch-interval D] FILE.sql\n"
+        "                              run the file's queries (FILE sources);\n"
+        "                              push-query rows go to stdout\n"
+        "  test -s STMTS.sql -i INPUT.json [-o EXPECTED.json] [--actual F]\n"
+        "                              run statements over test inputs (ksqlDB\n"
+        "                              test-runner files) and compare\n"
         "  explain [--ast] FILE.sql ...\n"
         "                              print the logical plan of each query\n"
         "                              (--ast: the syntax tree of every "
@@ -43,7 +50,7 @@ static void usage(FILE *out)
 
 /* Reads a whole file (or stdin for "-") into a NUL-terminated heap buffer.
  * Returns NULL with errno set on failure. Caller frees. */
-static char *read_file(const char *path, size_t *len)
+char *wr_shell_read_file(const char *path, size_t *len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
@@ -89,7 +96,7 @@ static int run_file(weir_engine *e, const char *path, run_mode mode,
                     int *nquery)
 {
     size_t len = 0;
-    char *text = read_file(path, &len);
+    char *text = wr_shell_read_file(path, &len);
     if (!text) {
         fprintf(stderr, "weir: cannot read %s: %s\n", path, strerror(errno));
         return -1;
@@ -192,6 +199,10 @@ int main(int argc, char **argv)
             return cmd_files(argc - 3, argv + 3, MODE_AST);
         return cmd_files(argc - 2, argv + 2, MODE_EXPLAIN);
     }
+    if (!strcmp(cmd, "test"))
+        return wr_cmd_test(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run"))
+        return wr_cmd_run(argc - 2, argv + 2);
     fprintf(stderr, "weir: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

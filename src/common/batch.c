@@ -1,0 +1,322 @@
+/*
+ * batch.c: columnar batch storage (see batch.h) and datum helpers of
+ * value.h: hashing, equality, ordering and deep copy.
+ */
+#include "common/batch.h"
+
+#include <math.h>
+
+size_t wr_value_size(wr_type_kind k)
+{
+    switch (k) {
+    case WR_T_NULL:
+        return 0;
+    case WR_T_BOOLEAN:
+        return sizeof(uint8_t);
+    case WR_T_INT:
+    case WR_T_DATE:
+    case WR_T_TIME:
+        return sizeof(int32_t);
+    case WR_T_BIGINT:
+    case WR_T_TIMESTAMP:
+        return sizeof(int64_t);
+    case WR_T_DOUBLE:
+        return sizeof(double);
+    case WR_T_DECIMAL:
+        return sizeof(wr_i128);
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        return sizeof(wr_str);
+    default:
+        return sizeof(const wr_val *);
+    }
+}
+
+bool wr_col_init(wr_col *c, wr_arena *ar, const wr_type *t, int cap)
+{
+    size_t words = ((size_t)cap + 63) / 64;
+    size_t sz = wr_value_size(t->kind);
+    c->type = t;
+    c->cap = cap;
+    c->nulls = wr_arena_alloc(ar, (words ? words : 1) * sizeof(uint64_t));
+    c->data = wr_arena_alloc(ar, sz * (size_t)(cap ? cap : 1) + 16);
+    if (!c->nulls || !c->data)
+        return false;
+    memset(c->nulls, 0xff, (words ? words : 1) * sizeof(uint64_t));
+    return true;
+}
+
+void wr_col_get(const wr_col *c, int i, wr_datum *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->null = wr_col_is_null(c, i);
+    if (d->null)
+        return;
+    switch (c->type->kind) {
+    case WR_T_NULL:
+        d->null = true;
+        break;
+    case WR_T_BOOLEAN:
+        d->u.b = WR_COL_BOOL(c)[i];
+        break;
+    case WR_T_INT:
+    case WR_T_DATE:
+    case WR_T_TIME:
+        d->u.i32 = WR_COL_I32(c)[i];
+        break;
+    case WR_T_BIGINT:
+    case WR_T_TIMESTAMP:
+        d->u.i64 = WR_COL_I64(c)[i];
+        break;
+    case WR_T_DOUBLE:
+        d->u.f64 = WR_COL_F64(c)[i];
+        break;
+    case WR_T_DECIMAL:
+        d->u.dec = WR_COL_DEC(c)[i];
+        break;
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        d->u.str = WR_COL_STR(c)[i];
+        break;
+    default:
+        d->u.nest = WR_COL_NEST(c)[i];
+        break;
+    }
+}
+
+void wr_col_put(wr_col *c, int i, const wr_datum *d)
+{
+    if (d->null || c->type->kind == WR_T_NULL) {
+        wr_col_set_null(c, i, true);
+        return;
+    }
+    wr_col_set_null(c, i, false);
+    switch (c->type->kind) {
+    case WR_T_BOOLEAN:
+        WR_COL_BOOL(c)[i] = d->u.b;
+        break;
+    case WR_T_INT:
+    case WR_T_DATE:
+    case WR_T_TIME:
+        WR_COL_I32(c)[i] = d->u.i32;
+        break;
+    case WR_T_BIGINT:
+    case WR_T_TIMESTAMP:
+        WR_COL_I64(c)[i] = d->u.i64;
+        break;
+    case WR_T_DOUBLE:
+        WR_COL_F64(c)[i] = d->u.f64;
+        break;
+    case WR_T_DECIMAL:
+        WR_COL_DEC(c)[i] = d->u.dec;
+        break;
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        WR_COL_STR(c)[i] = d->u.str;
+        break;
+    default:
+        WR_COL_NEST(c)[i] = d->u.nest;
+        break;
+    }
+}
+
+bool wr_batch_init(wr_batch *b, wr_arena *ar, int ncols,
+                   const wr_type *const *types, int cap)
+{
+    memset(b, 0, sizeof(*b));
+    b->ar = ar;
+    b->cap = cap;
+    b->ncols = ncols;
+    b->cols = wr_arena_zalloc(ar, sizeof(wr_col) * (size_t)(ncols ? ncols : 1));
+    b->tomb = wr_arena_zalloc(ar, (size_t)(cap ? cap : 1));
+    if (!b->cols || !b->tomb)
+        return false;
+    for (int i = 0; i < ncols; i++)
+        if (!wr_col_init(&b->cols[i], ar, types[i], cap))
+            return false;
+    return true;
+}
+
+void wr_batch_select_all(wr_batch *b)
+{
+    b->sel = NULL;
+    b->nsel = b->n;
+}
+
+/* ---- datum helpers ------------------------------------------------------ */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = mix64(h ^ w) * 0x100000001b3ULL;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    return mix64(h ^ w);
+}
+
+uint64_t wr_datum_hash(const wr_type *t, const wr_datum *d)
+{
+    if (d->null)
+        return 0x9e3779b97f4a7c15ULL;
+    switch (t->kind) {
+    case WR_T_BOOLEAN:
+        return mix64(d->u.b + 1);
+    case WR_T_INT:
+    case WR_T_DATE:
+    case WR_T_TIME:
+        return mix64((uint64_t)(int64_t)d->u.i32);
+    case WR_T_BIGINT:
+    case WR_T_TIMESTAMP:
+        return mix64((uint64_t)d->u.i64);
+    case WR_T_DOUBLE: {
+        double x = d->u.f64 == 0.0 ? 0.0 : d->u.f64;
+        uint64_t w;
+        memcpy(&w, &x, 8);
+        return mix64(w);
+    }
+    case WR_T_DECIMAL:
+        return mix64((uint64_t)d->u.dec ^ mix64((uint64_t)(d->u.dec >> 64)));
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        return hash_bytes(d->u.str.p, (size_t)d->u.str.len);
+    default: {
+        const wr_val *v = d->u.nest;
+        uint64_t h = mix64((uint64_t)v->n);
+        int m = t->kind == WR_T_MAP ? 2 * v->n : v->n;
+        for (int i = 0; i < m; i++) {
+            const wr_type *et = t->kind == WR_T_ARRAY ? t->elem
+                                : t->kind == WR_T_MAP
+                                    ? (i % 2 ? t->elem : t->key)
+                                    : t->fields[i].type;
+            h = mix64(h ^ wr_datum_hash(et, &v->items[i]));
+        }
+        return h;
+    }
+    }
+}
+
+int wr_datum_cmp(const wr_type *t, const wr_datum *a, const wr_datum *b)
+{
+    switch (t->kind) {
+    case WR_T_BOOLEAN:
+        return (int)a->u.b - (int)b->u.b;
+    case WR_T_INT:
+    case WR_T_DATE:
+    case WR_T_TIME:
+        return (a->u.i32 > b->u.i32) - (a->u.i32 < b->u.i32);
+    case WR_T_BIGINT:
+    case WR_T_TIMESTAMP:
+        return (a->u.i64 > b->u.i64) - (a->u.i64 < b->u.i64);
+    case WR_T_DOUBLE:
+        if (isnan(a->u.f64) || isnan(b->u.f64))
+            return isnan(a->u.f64) - isnan(b->u.f64);
+        return (a->u.f64 > b->u.f64) - (a->u.f64 < b->u.f64);
+    case WR_T_DECIMAL:
+        return (a->u.dec > b->u.dec) - (a->u.dec < b->u.dec);
+    case WR_T_STRING:
+    case WR_T_BYTES: {
+        int32_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+        int c = n ? memcmp(a->u.str.p, b->u.str.p, (size_t)n) : 0;
+        if (c)
+            return c;
+        return (a->u.str.len > b->u.str.len) - (a->u.str.len < b->u.str.len);
+    }
+    default:
+        return 0;
+    }
+}
+
+bool wr_datum_equal(const wr_type *t, const wr_datum *a, const wr_datum *b)
+{
+    if (a->null || b->null)
+        return a->null == b->null;
+    switch (t->kind) {
+    case WR_T_ARRAY:
+    case WR_T_MAP:
+    case WR_T_STRUCT: {
+        const wr_val *x = a->u.nest, *y = b->u.nest;
+        if (x->n != y->n)
+            return false;
+        int m = t->kind == WR_T_MAP ? 2 * x->n : x->n;
+        for (int i = 0; i < m; i++) {
+            const wr_type *et = t->kind == WR_T_ARRAY ? t->elem
+                                : t->kind == WR_T_MAP
+                                    ? (i % 2 ? t->elem : t->key)
+                                    : t->fields[i].type;
+            if (!wr_datum_equal(et, &x->items[i], &y->items[i]))
+                return false;
+        }
+        return true;
+    }
+    case WR_T_DOUBLE:
+        return a->u.f64 == b->u.f64 || (isnan(a->u.f64) && isnan(b->u.f64));
+    default:
+        return wr_datum_cmp(t, a, b) == 0;
+    }
+}
+
+bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
+                   wr_datum *out)
+{
+    if (out != d)
+        *out = *d;
+    if (d->null)
+        return true;
+    switch (t->kind) {
+    case WR_T_STRING:
+    case WR_T_BYTES: {
+        if (d->u.str.len == 0) {
+            out->u.str.p = "";
+            return true;
+        }
+        char *p = wr_arena_alloc(ar, (size_t)d->u.str.len);
+        if (!p)
+            return false;
+        memcpy(p, d->u.str.p, (size_t)d->u.str.len);
+        out->u.str.p = p;
+        return true;
+    }
+    case WR_T_ARRAY:
+    case WR_T_MAP:
+    case WR_T_STRUCT: {
+        const wr_val *v = d->u.nest;
+        int m = t->kind == WR_T_MAP ? 2 * v->n : v->n;
+        wr_val *c = wr_arena_alloc(ar, sizeof(*c));
+        wr_datum *items =
+            wr_arena_alloc(ar, sizeof(wr_datum) * (size_t)(m ? m : 1));
+        if (!c || !items)
+            return false;
+        c->type = v->type;
+        c->n = v->n;
+        c->items = items;
+        for (int i = 0; i < m; i++) {
+            const wr_type *et = t->kind == WR_T_ARRAY ? t->elem
+                                : t->kind == WR_T_MAP
+                                    ? (i % 2 ? t->elem : t->key)
+                                    : t->fields[i].type;
+            if (!wr_datum_copy(ar, et, &v->items[i], &items[i]))
+                return false;
+        }
+        out->u.nest = c;
+        return true;
+    }
+    default:
+        return true;
+    }
+}

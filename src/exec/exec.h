@@ -1,0 +1,90 @@
+/*
+ * exec.h: the executor's internal interface: input records, the query
+ * runtime that runs a physical plan (planner/plan.h) one micro-batch at a
+ * time, and the output callback.
+ *
+ * A wr_qrun holds the executor state of one query (operator state parallel
+ * to the read-only plan). The driver hands it the records of a micro-batch
+ * (the slices it planned, already read) with wr_qrun_batch(); the runtime
+ * decodes, filters, aggregates and emits, and calls the output callback once
+ * per output record, in a deterministic order that does not depend on the
+ * thread count. Records are borrowed for the duration of the call only.
+ */
+#ifndef WEIR_EXEC_EXEC_H
+#define WEIR_EXEC_EXEC_H
+
+#include "planner/plan.h"
+
+/* One input record (borrowed). */
+typedef struct wr_record {
+    const char *key;    /* key bytes, NULL: null key */
+    int32_t klen;       /* key length */
+    const char *value;  /* value bytes, NULL: null value (tombstone) */
+    int32_t vlen;       /* value length */
+    int64_t ts;         /* record timestamp (ms) */
+    int32_t partition;  /* partition (or 0) */
+    int64_t offset;     /* offset (or line number / byte offset) */
+    int64_t seq;        /* processing order, increasing within a query */
+    const char *topic;  /* topic or file name, for messages */
+    bool windowed;      /* the key carries a window */
+    int64_t wstart;     /* window start */
+    int64_t wend;       /* window end */
+} wr_record;
+
+/* One output record: encoded bytes plus the logical row it came from. */
+typedef struct wr_out {
+    const char *key;    /* encoded key, NULL when keyless */
+    int32_t klen;
+    const char *value;  /* encoded value, NULL: tombstone */
+    int32_t vlen;
+    int64_t ts;         /* output timestamp */
+    bool windowed;      /* key carries a window */
+    int64_t wstart;     /* window bounds */
+    int64_t wend;
+    bool session;       /* a session window */
+    const wr_col *cols; /* the sink columns (keys first) */
+    int row;            /* the row of cols */
+} wr_out;
+
+typedef weir_rc (*wr_out_fn)(void *ctx, const wr_qplan *p, const wr_out *o,
+                             weir_status *st);
+
+/* Counters of a query, cumulative. */
+typedef struct wr_qstats {
+    int64_t records_in;     /* records given to the query */
+    int64_t records_out;    /* records emitted */
+    int64_t decode_errors;  /* records skipped: could not be decoded */
+    int64_t late;           /* records dropped: window already closed */
+    int64_t eval_errors;    /* rows where an expression failed (NULL) */
+    int64_t batches;        /* micro-batches run */
+    char last_error[300];   /* the last data error, with its origin */
+} wr_qstats;
+
+typedef struct wr_qrun wr_qrun;
+
+/*
+ * Creates the runtime of plan p (borrowed; must outlive the runtime) with
+ * `threads` worker threads (>= 1) and the output callback. NULL with st set
+ * when out of memory.
+ */
+wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
+                     weir_status *st);
+
+/*
+ * Runs one micro-batch: recs[0..n) from scan `si` in processing order.
+ * Returns WEIR_OK, or an error (out of memory, the output callback failed).
+ * Bad records never fail the batch: they are counted and reported in the
+ * stats with topic[partition]@offset.
+ */
+weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
+                      weir_status *st);
+
+/* True once a push query's LIMIT has been reached. */
+bool wr_qrun_done(const wr_qrun *r);
+
+const wr_qstats *wr_qrun_stats(const wr_qrun *r);
+
+/* Frees the runtime and all its state. NULL is a no-op. */
+void wr_qrun_free(wr_qrun *r);
+
+#endif

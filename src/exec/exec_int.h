@@ -1,0 +1,57 @@
+/*
+ * exec_int.h: declarations shared by the operators and the query runtime
+ * inside src/exec (not used outside it).
+ */
+#ifndef WEIR_EXEC_EXEC_INT_H
+#define WEIR_EXEC_EXEC_INT_H
+
+#include "exec/exec.h"
+
+#define WR_VECTOR 4096 /* rows per vector within a batch */
+
+/* Records a data error "origin: msg" in the stats (last one kept). */
+void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg);
+
+/* op_scan.c */
+int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
+               int64_t *seq, wr_qstats *stats);
+
+/* op_filter.c: WHERE over the scan batch. Tombstone rows are dropped for
+ * streams and kept for tables (tables forward deletes). */
+weir_rc wr_op_filter(const wr_xexpr *pred, wr_batch *b, bool keep_tomb,
+                     wr_eval_ctx *cx, weir_status *st);
+
+/* op_project.c: evaluates the output expressions over b's selected rows
+ * into out[0..n) (columns of capacity b->n in b->ar). */
+weir_rc wr_op_project(wr_xexpr *const *exprs, int n, wr_batch *b, wr_col *out,
+                      wr_eval_ctx *cx, weir_status *st);
+
+/* op_sink.c: encodes row `row` of the sink columns and hands it to the
+ * output callback. */
+typedef struct wr_sink_row {
+    int64_t ts;      /* output timestamp (before a TIMESTAMP column) */
+    bool tomb;       /* emit a tombstone (key only) */
+    bool windowed;   /* the key carries a window */
+    int64_t wstart;  /* window bounds */
+    int64_t wend;
+    bool session;    /* session window */
+} wr_sink_row;
+weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
+                   const wr_sink_row *meta, wr_buf *kbuf, wr_buf *vbuf,
+                   wr_out_fn out, void *ctx, weir_status *st);
+
+/* op_aggregate.c: the stateful (window) aggregate of one key partition. */
+typedef struct wr_aggop wr_aggop;
+wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st);
+void wr_aggop_free(wr_aggop *a);
+/* Folds the selected rows of the scan batch b (with per-row seq) into the
+ * state. Rows are evaluated for group keys and arguments here. */
+weir_rc wr_aggop_update(wr_aggop *a, wr_batch *b, const int64_t *seq,
+                        wr_eval_ctx *cx, wr_qstats *stats, weir_status *st);
+/* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT
+ * FINAL) through HAVING, the projection and the sink. */
+weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx,
+                      wr_out_fn out, void *ctx, wr_qstats *stats,
+                      weir_status *st);
+
+#endif

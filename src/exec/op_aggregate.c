@@ -1,0 +1,988 @@
+/*
+ * Operator: WindowAggregate
+ * Inputs:   scan batches (after WHERE) of one key partition, with each row's
+ *           processing sequence number.
+ * Output:   the aggregate batch [group keys][aggregates][WINDOWSTART,
+ *           WINDOWEND], then HAVING, the final projection and the sink.
+ * State:    per group key (hash table, creation-ordered list): the key
+ *           (copied out of the batch), and either one pane (no window), the
+ *           panes of its time or row windows, or its sessions. A pane holds
+ *           one state block (every accumulator of agg.h) plus its min/max
+ *           ROWTIME. Panes and sessions are malloc'd blocks freed when their
+ *           windows close; keys live as long as their group.
+ * Time:     stream time = highest ROWTIME seen; watermark = stream time -
+ *           grace (ksqlDB's legacy 24 h when GRACE PERIOD is absent). Time
+ *           windows are aligned to the epoch: TUMBLING panes are the
+ *           windows; HOPPING windows are sliced into panes of gcd(size,
+ *           advance) and a window's value is the merge of its panes, so a
+ *           record updates one pane whatever size/advance is. Count windows
+ *           (SIZE n ROWS) use the group's row number as their clock.
+ *           SESSION windows merge on overlap of [ts - gap, ts + gap].
+ *           A window closes when its end <= watermark; a record for a closed
+ *           window is late: counted in the stats and dropped.
+ * Emission: EMIT CHANGES: after each micro-batch, the current row of every
+ *           (key, window) the batch changed, in order of first change;
+ *           tombstones for sessions merged away and for rows whose HAVING
+ *           turned false after having been emitted. EMIT FINAL: each window
+ *           once, when it closes, in window-start order. The output
+ *           timestamp is the highest ROWTIME of the window's records.
+ * Errors:   rows with a NULL group key are skipped (ksqlDB); expression
+ *           failures count in the evaluation context.
+ */
+#include "exec/exec_int.h"
+
+#include <stdlib.h>
+
+#define PANE_HDR 64
+
+typedef struct wpane {
+    int64_t start; /* pane start (ms, or row number for ROWS windows) */
+    int64_t maxts; /* highest ROWTIME folded in */
+    int64_t mints; /* lowest ROWTIME folded in */
+    bool dirty;    /* changed in the current batch */
+} wpane;
+
+typedef struct wsess {
+    int64_t start, end; /* first and last record time */
+    int64_t maxts;      /* highest ROWTIME */
+    int64_t seq;        /* first change in this batch */
+    bool emitted;       /* a row for this window was emitted */
+    bool dirty;         /* changed in the current batch */
+    void *state;        /* accumulators (malloc'd) */
+} wsess;
+
+typedef struct wgroup wgroup;
+struct wgroup {
+    wgroup *hnext;           /* hash chain */
+    wgroup *prev, *next;     /* creation-order list */
+    uint64_t hash;           /* hash of the key */
+    wr_datum *key;           /* ngroup datums (strings in keymem) */
+    wpane **panes;           /* sorted by start */
+    int np, pcap;
+    wsess *sess;             /* sorted by start */
+    int ns, scap;
+    int64_t rows;            /* ROWS windows: rows seen */
+    int64_t final_next;      /* EMIT FINAL: first window start not emitted */
+    int64_t *live;           /* HAVING: window starts emitted as rows */
+    int nlive, lcap;
+};
+
+typedef struct change {
+    wgroup *g;
+    int64_t start; /* pane start, or session start */
+    int64_t seq;   /* first change */
+    int kind;      /* 0 pane, 1 session, 2 session tombstone */
+    int64_t end;   /* tombstone: window end */
+} change;
+
+typedef struct ent {
+    wgroup *g;
+    int64_t ws, we, ts, seq;
+    int sub;
+    int kind; /* 0 pane window, 1 session, 2 tombstone */
+    wsess *s;
+} ent;
+
+struct wr_aggop {
+    const wr_qplan *p;
+    const wr_pagg *a;
+    int ngroup;
+    wgroup **buckets;
+    size_t nbuckets, ngroups;
+    wgroup *first, *last;
+    int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
+    change *ch;
+    int nch, chcap;
+    void *tmp; /* scratch state block */
+    wr_buf kbuf, vbuf;
+};
+
+static weir_rc nomem(weir_status *st)
+{
+    return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+}
+
+static bool grow(void **arr, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    int nc = *cap ? *cap * 2 : 4;
+    while (nc < need)
+        nc *= 2;
+    void *n = wr_realloc(*arr, elem * (size_t)nc);
+    if (!n)
+        return false;
+    *arr = n;
+    *cap = nc;
+    return true;
+}
+
+static void state_init(const wr_pagg *a, char *s)
+{
+    for (int j = 0; j < a->nagg; j++)
+        wr_agg_init(a->aggs[j], s + a->state_off[j]);
+}
+
+static void state_fini(const wr_pagg *a, char *s)
+{
+    for (int j = 0; j < a->nagg; j++)
+        wr_agg_fini(a->aggs[j], s + a->state_off[j]);
+}
+
+static bool state_merge(const wr_pagg *a, char *dst, const char *src)
+{
+    for (int j = 0; j < a->nagg; j++)
+        if (!wr_agg_merge(a->aggs[j], dst + a->state_off[j],
+                          src + a->state_off[j]))
+            return false;
+    return true;
+}
+
+wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
+{
+    wr_aggop *op = wr_malloc(sizeof *op);
+    if (!op) {
+        nomem(st);
+        return NULL;
+    }
+    memset(op, 0, sizeof *op);
+    op->p = p;
+    op->a = p->agg;
+    op->ngroup = p->agg->ngroup;
+    op->nbuckets = 1024;
+    op->buckets = wr_malloc(sizeof(wgroup *) * op->nbuckets);
+    op->tmp = wr_malloc(op->a->state_size + 16);
+    if (!op->buckets || !op->tmp) {
+        wr_aggop_free(op);
+        nomem(st);
+        return NULL;
+    }
+    memset(op->buckets, 0, sizeof(wgroup *) * op->nbuckets);
+    op->stream_time = INT64_MIN;
+    return op;
+}
+
+static void group_free(wr_aggop *op, wgroup *g)
+{
+    for (int i = 0; i < g->np; i++) {
+        state_fini(op->a, (char *)g->panes[i] + PANE_HDR);
+        wr_free(g->panes[i]);
+    }
+    for (int i = 0; i < g->ns; i++) {
+        state_fini(op->a, g->sess[i].state);
+        wr_free(g->sess[i].state);
+    }
+    wr_free(g->panes);
+    wr_free(g->sess);
+    wr_free(g->live);
+    wr_free(g);
+}
+
+void wr_aggop_free(wr_aggop *op)
+{
+    if (!op)
+        return;
+    for (wgroup *g = op->first, *n; g; g = n) {
+        n = g->next;
+        group_free(op, g);
+    }
+    wr_free(op->buckets);
+    wr_free(op->tmp);
+    wr_free(op->ch);
+    wr_buf_fini(&op->kbuf);
+    wr_buf_fini(&op->vbuf);
+    wr_free(op);
+}
+
+/* ---- groups --------------------------------------------------------------- */
+
+static bool key_equal(const wr_aggop *op, const wgroup *g, const wr_datum *k)
+{
+    for (int i = 0; i < op->ngroup; i++)
+        if (!wr_datum_equal(op->a->gtypes[i], &g->key[i], &k[i]))
+            return false;
+    return true;
+}
+
+static bool rehash(wr_aggop *op)
+{
+    size_t nb = op->nbuckets * 2;
+    wgroup **b = wr_malloc(sizeof(wgroup *) * nb);
+    if (!b)
+        return false;
+    memset(b, 0, sizeof(wgroup *) * nb);
+    for (wgroup *g = op->first; g; g = g->next) {
+        size_t i = g->hash & (nb - 1);
+        g->hnext = b[i];
+        b[i] = g;
+    }
+    wr_free(op->buckets);
+    op->buckets = b;
+    op->nbuckets = nb;
+    return true;
+}
+
+static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
+{
+    for (wgroup *g = op->buckets[h & (op->nbuckets - 1)]; g; g = g->hnext)
+        if (g->hash == h && key_equal(op, g, k))
+            return g;
+    if (op->ngroups >= op->nbuckets && !rehash(op))
+        return NULL;
+    size_t bytes = sizeof(wgroup) + sizeof(wr_datum) * (size_t)op->ngroup;
+    for (int i = 0; i < op->ngroup; i++)
+        if (!k[i].null && (op->a->gtypes[i]->kind == WR_T_STRING ||
+                           op->a->gtypes[i]->kind == WR_T_BYTES))
+            bytes += (size_t)k[i].u.str.len;
+    wgroup *g = wr_malloc(bytes);
+    if (!g)
+        return NULL;
+    memset(g, 0, sizeof *g);
+    g->key = (wr_datum *)(g + 1);
+    char *sp = (char *)(g->key + op->ngroup);
+    for (int i = 0; i < op->ngroup; i++) {
+        g->key[i] = k[i];
+        if (!k[i].null && (op->a->gtypes[i]->kind == WR_T_STRING ||
+                           op->a->gtypes[i]->kind == WR_T_BYTES)) {
+            if (k[i].u.str.len)
+                memcpy(sp, k[i].u.str.p, (size_t)k[i].u.str.len);
+            g->key[i].u.str.p = sp;
+            sp += k[i].u.str.len;
+        }
+    }
+    g->hash = h;
+    g->final_next = INT64_MIN;
+    size_t bi = h & (op->nbuckets - 1);
+    g->hnext = op->buckets[bi];
+    op->buckets[bi] = g;
+    g->prev = op->last;
+    if (op->last)
+        op->last->next = g;
+    else
+        op->first = g;
+    op->last = g;
+    op->ngroups++;
+    return g;
+}
+
+static void group_unlink(wr_aggop *op, wgroup *g)
+{
+    wgroup **pp = &op->buckets[g->hash & (op->nbuckets - 1)];
+    while (*pp != g)
+        pp = &(*pp)->hnext;
+    *pp = g->hnext;
+    if (g->prev)
+        g->prev->next = g->next;
+    else
+        op->first = g->next;
+    if (g->next)
+        g->next->prev = g->prev;
+    else
+        op->last = g->prev;
+    op->ngroups--;
+    group_free(op, g);
+}
+
+/* Binary search: index of the first pane with start >= s. */
+static int pane_lower(const wgroup *g, int64_t s)
+{
+    int lo = 0, hi = g->np;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (g->panes[mid]->start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
+{
+    int i;
+    if (g->np && g->panes[g->np - 1]->start == start)
+        return g->panes[g->np - 1];
+    if (g->np && g->panes[g->np - 1]->start < start)
+        i = g->np;
+    else {
+        i = pane_lower(g, start);
+        if (i < g->np && g->panes[i]->start == start)
+            return g->panes[i];
+    }
+    if (!grow((void **)&g->panes, &g->pcap, g->np + 1, sizeof(wpane *)))
+        return NULL;
+    wpane *p = wr_malloc(PANE_HDR + op->a->state_size);
+    if (!p)
+        return NULL;
+    memset(p, 0, PANE_HDR);
+    p->start = start;
+    p->maxts = INT64_MIN;
+    p->mints = INT64_MAX;
+    state_init(op->a, (char *)p + PANE_HDR);
+    memmove(&g->panes[i + 1], &g->panes[i],
+            sizeof(wpane *) * (size_t)(g->np - i));
+    g->panes[i] = p;
+    g->np++;
+    return p;
+}
+
+static bool change_add(wr_aggop *op, wgroup *g, int64_t start, int64_t seq,
+                       int kind, int64_t end)
+{
+    if (!grow((void **)&op->ch, &op->chcap, op->nch + 1, sizeof(change)))
+        return false;
+    op->ch[op->nch++] = (change){g, start, seq, kind, end};
+    return true;
+}
+
+/* ---- windows ---------------------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static int64_t advance_of(const wr_pagg *a)
+{
+    return a->window.kind == WR_W_HOPPING ? a->window.advance : a->window.size;
+}
+
+/* End of the last window that covers the pane starting at p. */
+static int64_t last_end(const wr_pagg *a, int64_t p)
+{
+    int64_t adv = advance_of(a);
+    return floor_div(p, adv) * adv + a->window.size;
+}
+
+/* First window start covering pane p (>= 0). */
+static int64_t first_start(const wr_pagg *a, int64_t p)
+{
+    int64_t adv = advance_of(a);
+    int64_t lo = p + a->pane - a->window.size;
+    int64_t w = -floor_div(-lo, adv) * adv; /* ceil to a multiple */
+    return w < 0 ? 0 : w;
+}
+
+static int64_t watermark(const wr_aggop *op)
+{
+    if (op->stream_time == INT64_MIN)
+        return INT64_MIN;
+    return op->stream_time - op->a->grace;
+}
+
+/* ---- sessions --------------------------------------------------------------- */
+
+static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
+                           const wr_col *const *acols, int row,
+                           wr_qstats *stats, weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    int64_t gap = a->window.size;
+    int64_t wm = watermark(op);
+    int64_t ms = ts, me = ts;
+    int lo = -1, hi = -1;
+    for (int i = 0; i < g->ns; i++) {
+        if (g->sess[i].end >= ts - gap && g->sess[i].start <= ts + gap) {
+            if (lo < 0)
+                lo = i;
+            hi = i;
+            if (g->sess[i].start < ms)
+                ms = g->sess[i].start;
+            if (g->sess[i].end > me)
+                me = g->sess[i].end;
+        }
+    }
+    if (me < wm) {
+        stats->late++;
+        return WEIR_OK;
+    }
+    wsess ns;
+    memset(&ns, 0, sizeof ns);
+    ns.start = ms;
+    ns.end = me;
+    ns.maxts = ts;
+    ns.seq = seq;
+    ns.dirty = true;
+    if (lo >= 0) {
+        ns.state = g->sess[lo].state;
+        if (g->sess[lo].maxts > ns.maxts)
+            ns.maxts = g->sess[lo].maxts;
+        for (int i = lo; i <= hi; i++) {
+            wsess *o = &g->sess[i];
+            bool same = o->start == ms && o->end == me;
+            if (same)
+                ns.emitted = o->emitted;
+            else if (o->emitted &&
+                     !change_add(op, g, o->start, seq, 2, o->end))
+                return nomem(st);
+            if (i > lo) {
+                if (!state_merge(a, ns.state, o->state))
+                    return nomem(st);
+                state_fini(a, o->state);
+                wr_free(o->state);
+                if (o->maxts > ns.maxts)
+                    ns.maxts = o->maxts;
+            }
+        }
+        memmove(&g->sess[lo + 1], &g->sess[hi + 1],
+                sizeof(wsess) * (size_t)(g->ns - hi - 1));
+        g->ns -= hi - lo;
+        g->sess[lo] = ns;
+    } else {
+        ns.state = wr_malloc(a->state_size + 16);
+        if (!ns.state)
+            return nomem(st);
+        state_init(a, ns.state);
+        if (!grow((void **)&g->sess, &g->scap, g->ns + 1, sizeof(wsess)))
+            return nomem(st);
+        int i = 0;
+        while (i < g->ns && g->sess[i].start < ms)
+            i++;
+        memmove(&g->sess[i + 1], &g->sess[i],
+                sizeof(wsess) * (size_t)(g->ns - i));
+        g->sess[i] = ns;
+        g->ns++;
+        lo = i;
+    }
+    wsess *s = &g->sess[lo];
+    uint32_t r = (uint32_t)row;
+    for (int j = 0; j < a->nagg; j++) {
+        void *sp = (char *)s->state + a->state_off[j];
+        if (!wr_agg_update(a->aggs[j], &sp, acols[j], &r, &seq, 1))
+            return nomem(st);
+    }
+    return change_add(op, g, s->start, seq, 1, 0) ? WEIR_OK : nomem(st);
+}
+
+/* ---- update ----------------------------------------------------------------- */
+
+weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
+                        wr_eval_ctx *cx, wr_qstats *stats, weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    const wr_pscan *sc = &op->p->scans[0];
+    /* GROUP BY ignores null-valued records. */
+    int ntomb = 0;
+    for (int k = 0; k < b->nsel; k++)
+        ntomb += b->tomb[wr_batch_row(b, k)];
+    if (ntomb) {
+        uint32_t *sel = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
+        if (!sel)
+            return nomem(st);
+        int m = 0;
+        for (int k = 0; k < b->nsel; k++) {
+            int r = wr_batch_row(b, k);
+            if (!b->tomb[r])
+                sel[m++] = (uint32_t)r;
+        }
+        b->sel = sel;
+        b->nsel = m;
+    }
+    if (b->nsel == 0)
+        return WEIR_OK;
+    int ng = a->ngroup;
+    wr_col *gcols = wr_arena_alloc(b->ar, sizeof(wr_col) * (size_t)(ng + 1));
+    const wr_col **acols =
+        wr_arena_alloc(b->ar, sizeof(void *) * (size_t)(a->nagg + 1));
+    wr_col *argstore = NULL;
+    int totargs = 0;
+    for (int j = 0; j < a->nagg; j++)
+        totargs += a->nargs[j];
+    argstore = wr_arena_alloc(b->ar, sizeof(wr_col) * (size_t)(totargs + 1));
+    if (!gcols || !acols || !argstore)
+        return nomem(st);
+    for (int i = 0; i < ng; i++) {
+        weir_rc rc = wr_expr_eval(a->group[i], b, &gcols[i], cx, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    int ai = 0;
+    for (int j = 0; j < a->nagg; j++) {
+        acols[j] = &argstore[ai];
+        for (int k = 0; k < a->nargs[j]; k++) {
+            weir_rc rc = wr_expr_eval(a->args[j][k], b, &argstore[ai++], cx, st);
+            if (rc != WEIR_OK)
+                return rc;
+        }
+    }
+    int n = b->nsel;
+    void **states =
+        wr_arena_alloc(b->ar, sizeof(void *) * (size_t)n * (size_t)(a->nagg + 1));
+    uint32_t *rows = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)n);
+    int64_t *seqs = wr_arena_alloc(b->ar, sizeof(int64_t) * (size_t)n);
+    wr_datum *key = wr_arena_alloc(b->ar, sizeof(wr_datum) * (size_t)(ng + 1));
+    if (!states || !rows || !seqs || !key)
+        return nomem(st);
+    const int64_t *rt = WR_COL_I64(&b->cols[sc->col_rowtime]);
+    int kind = a->window.kind;
+    bool rows_win = a->window.rows;
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        int r = wr_batch_row(b, k);
+        uint64_t h = 0x12345;
+        bool null_key = false;
+        for (int i = 0; i < ng; i++) {
+            wr_col_get(&gcols[i], r, &key[i]);
+            if (key[i].null) {
+                null_key = true;
+                break;
+            }
+            h = (h ^ wr_datum_hash(a->gtypes[i], &key[i])) * 0x9e3779b97f4a7c15ULL;
+        }
+        if (null_key)
+            continue;
+        int64_t ts = rt[r];
+        if (kind && !rows_win) {
+            if (ts < 0) {
+                stats->late++;
+                continue;
+            }
+            if (ts > op->stream_time)
+                op->stream_time = ts;
+        }
+        wgroup *g = group_get(op, h, key);
+        if (!g)
+            return nomem(st);
+        if (kind == WR_W_SESSION) {
+            weir_rc rc = session_row(op, g, ts, seq[r], acols, r, stats, st);
+            if (rc != WEIR_OK)
+                return rc;
+            continue;
+        }
+        int64_t ps = 0;
+        if (rows_win) {
+            ps = floor_div(g->rows, a->pane) * a->pane;
+            g->rows++;
+        } else if (kind) {
+            ps = floor_div(ts, a->pane) * a->pane;
+            if (last_end(a, ps) <= watermark(op)) {
+                stats->late++;
+                continue;
+            }
+        }
+        wpane *p = pane_get(op, g, ps);
+        if (!p)
+            return nomem(st);
+        if (ts > p->maxts)
+            p->maxts = ts;
+        if (ts < p->mints)
+            p->mints = ts;
+        if (!p->dirty) {
+            p->dirty = true;
+            if (!change_add(op, g, ps, seq[r], 0, 0))
+                return nomem(st);
+        }
+        for (int j = 0; j < a->nagg; j++)
+            states[(size_t)j * (size_t)n + (size_t)m] =
+                (char *)p + PANE_HDR + a->state_off[j];
+        rows[m] = (uint32_t)r;
+        seqs[m] = seq[r];
+        m++;
+    }
+    for (int j = 0; j < a->nagg && m > 0; j++)
+        if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n,
+                           acols[j], rows, seqs, m))
+            return nomem(st);
+    return WEIR_OK;
+}
+
+/* ---- emission --------------------------------------------------------------- */
+
+static int ent_cmp_seq(const void *x, const void *y)
+{
+    const ent *a = x, *b = y;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return a->sub - b->sub;
+}
+
+static int ent_cmp_final(const void *x, const void *y)
+{
+    const ent *a = x, *b = y;
+    if (a->ws != b->ws)
+        return a->ws < b->ws ? -1 : 1;
+    return a->sub - b->sub;
+}
+
+static bool ents_add(ent **e, int *n, int *cap, ent v)
+{
+    if (!grow((void **)e, cap, *n + 1, sizeof(ent)))
+        return false;
+    (*e)[(*n)++] = v;
+    return true;
+}
+
+/* The window [ws, we) of g: merged state into op->tmp (initialized here;
+ * caller finis it), max/min ROWTIME. Returns false when out of memory or
+ * when no pane holds data. */
+static bool window_state(wr_aggop *op, wgroup *g, int64_t ws, int64_t we,
+                         int64_t *maxts, int64_t *mints, bool *any)
+{
+    const wr_pagg *a = op->a;
+    state_init(a, op->tmp);
+    *maxts = INT64_MIN;
+    *mints = INT64_MAX;
+    *any = false;
+    for (int i = pane_lower(g, ws); i < g->np && g->panes[i]->start < we;
+         i++) {
+        wpane *p = g->panes[i];
+        if (!state_merge(a, op->tmp, (char *)p + PANE_HDR))
+            return false;
+        *any = true;
+        if (p->maxts > *maxts)
+            *maxts = p->maxts;
+        if (p->mints < *mints)
+            *mints = p->mints;
+    }
+    return true;
+}
+
+static bool live_has(const wgroup *g, int64_t ws)
+{
+    for (int i = 0; i < g->nlive; i++)
+        if (g->live[i] == ws)
+            return true;
+    return false;
+}
+
+static bool live_set(wgroup *g, int64_t ws, bool on)
+{
+    for (int i = 0; i < g->nlive; i++)
+        if (g->live[i] == ws) {
+            if (!on)
+                g->live[i] = g->live[--g->nlive];
+            return true;
+        }
+    if (!on)
+        return true;
+    if (!grow((void **)&g->live, &g->lcap, g->nlive + 1, sizeof(int64_t)))
+        return false;
+    g->live[g->nlive++] = ws;
+    return true;
+}
+
+static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
+                               weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    int sub = 0;
+    int64_t wm = watermark(op);
+    for (int c = 0; c < op->nch; c++) {
+        change *ch = &op->ch[c];
+        wgroup *g = ch->g;
+        if (ch->kind == 2) {
+            if (!ents_add(e, n, cap,
+                          (ent){g, ch->start, ch->end, ch->end, ch->seq,
+                                sub++, 2, NULL}))
+                return nomem(st);
+            continue;
+        }
+        if (ch->kind == 1) {
+            for (int i = 0; i < g->ns; i++) {
+                wsess *s = &g->sess[i];
+                if (s->start == ch->start && s->dirty) {
+                    s->dirty = false;
+                    if (!ents_add(e, n, cap,
+                                  (ent){g, s->start, s->end, s->maxts,
+                                        ch->seq, sub++, 1, s}))
+                        return nomem(st);
+                }
+            }
+            continue;
+        }
+        int i = pane_lower(g, ch->start);
+        if (i >= g->np || g->panes[i]->start != ch->start ||
+            !g->panes[i]->dirty)
+            continue;
+        g->panes[i]->dirty = false;
+        if (!a->window.kind) {
+            if (!ents_add(e, n, cap, (ent){g, 0, 0, 0, ch->seq, sub++, 0, NULL}))
+                return nomem(st);
+            continue;
+        }
+        int64_t adv = advance_of(a);
+        for (int64_t w = first_start(a, ch->start); w <= ch->start; w += adv) {
+            int64_t we = w + a->window.size;
+            if (!a->window.rows && we <= wm)
+                continue;
+            bool dup = false;
+            for (int k = *n - 1; k >= 0 && !dup; k--)
+                dup = (*e)[k].g == g && (*e)[k].ws == w && (*e)[k].kind == 0;
+            if (!dup && !ents_add(e, n, cap,
+                                  (ent){g, w, we, 0, ch->seq, sub++, 0, NULL}))
+                return nomem(st);
+        }
+    }
+    op->nch = 0;
+    return WEIR_OK;
+}
+
+static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
+                             weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    int64_t wm = watermark(op);
+    int sub = 0;
+    for (int c = 0; c < op->nch; c++)
+        if (op->ch[c].kind == 0) {
+            wgroup *g = op->ch[c].g;
+            int i = pane_lower(g, op->ch[c].start);
+            if (i < g->np && g->panes[i]->start == op->ch[c].start)
+                g->panes[i]->dirty = false;
+        } else if (op->ch[c].kind == 1) {
+            for (int i = 0; i < op->ch[c].g->ns; i++)
+                op->ch[c].g->sess[i].dirty = false;
+        }
+    op->nch = 0;
+    if (!a->window.kind)
+        return WEIR_OK; /* an unwindowed aggregate never closes */
+    for (wgroup *g = op->first; g; g = g->next) {
+        if (a->window.kind == WR_W_SESSION) {
+            for (int i = 0; i < g->ns; i++) {
+                wsess *s = &g->sess[i];
+                if (!s->emitted && s->end + a->window.size < wm &&
+                    !ents_add(e, n, cap,
+                              (ent){g, s->start, s->end, s->maxts, 0, sub++,
+                                    1, s}))
+                    return nomem(st);
+                if (s->end + a->window.size < wm)
+                    s->emitted = true;
+            }
+            continue;
+        }
+        int64_t adv = advance_of(a);
+        int64_t clock = a->window.rows ? g->rows : wm;
+        int64_t last = INT64_MIN;
+        for (int i = 0; i < g->np; i++) {
+            int64_t ps = g->panes[i]->start;
+            for (int64_t w = first_start(a, ps); w <= ps; w += adv) {
+                if (w + a->window.size > clock)
+                    break;
+                if (w <= last || w < g->final_next)
+                    continue;
+                last = w;
+                if (!ents_add(e, n, cap,
+                              (ent){g, w, w + a->window.size, 0, 0, sub++, 0,
+                                    NULL}))
+                    return nomem(st);
+            }
+        }
+        if (last != INT64_MIN)
+            g->final_next = last + adv;
+    }
+    return WEIR_OK;
+}
+
+/* Frees panes and sessions whose windows are all closed, and empty
+ * groups. */
+static void expire(wr_aggop *op)
+{
+    const wr_pagg *a = op->a;
+    if (!a->window.kind)
+        return;
+    int64_t wm = watermark(op);
+    for (wgroup *g = op->first, *nx; g; g = nx) {
+        nx = g->next;
+        int k = 0;
+        int64_t clock = a->window.rows ? g->rows : wm;
+        for (int i = 0; i < g->np; i++) {
+            wpane *p = g->panes[i];
+            int64_t end = last_end(a, p->start);
+            if (end <= clock && !p->dirty) {
+                state_fini(a, (char *)p + PANE_HDR);
+                wr_free(p);
+            } else {
+                g->panes[k++] = p;
+            }
+        }
+        g->np = k;
+        k = 0;
+        for (int i = 0; i < g->ns; i++) {
+            wsess *s = &g->sess[i];
+            if (s->end + a->window.size < wm && !s->dirty &&
+                (a->emit != WR_EMIT_FINAL || s->emitted)) {
+                state_fini(a, s->state);
+                wr_free(s->state);
+            } else {
+                g->sess[k++] = *s;
+            }
+        }
+        g->ns = k;
+        for (int i = 0; i < g->nlive;) {
+            int64_t end = a->window.kind == WR_W_SESSION
+                              ? INT64_MAX
+                              : g->live[i] + a->window.size;
+            if (end <= clock)
+                g->live[i] = g->live[--g->nlive];
+            else
+                i++;
+        }
+        if (g->np == 0 && g->ns == 0 && g->nlive == 0)
+            group_unlink(op, g);
+    }
+}
+
+weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
+                      wr_out_fn out, void *ctx, wr_qstats *stats,
+                      weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    const wr_qplan *p = op->p;
+    ent *e = NULL;
+    int n = 0, cap = 0;
+    weir_rc rc = a->emit == WR_EMIT_FINAL ? collect_final(op, &e, &n, &cap, st)
+                                          : collect_changes(op, &e, &n, &cap, st);
+    if (rc != WEIR_OK || n == 0) {
+        wr_free(e);
+        if (rc == WEIR_OK)
+            expire(op);
+        return rc;
+    }
+    qsort(e, (size_t)n, sizeof *e,
+          a->emit == WR_EMIT_FINAL ? ent_cmp_final : ent_cmp_seq);
+    wr_batch b;
+    if (!wr_batch_init(&b, ar, a->ncols, a->types, n)) {
+        wr_free(e);
+        return nomem(st);
+    }
+    int64_t *ts = wr_arena_alloc(ar, sizeof(int64_t) * (size_t)n);
+    if (!ts) {
+        wr_free(e);
+        return nomem(st);
+    }
+    int ng = a->ngroup;
+    bool session = a->window.kind == WR_W_SESSION;
+    for (int i = 0; i < n; i++) {
+        ent *x = &e[i];
+        for (int k = 0; k < ng; k++) {
+            wr_datum d;
+            if (!wr_datum_copy(ar, a->gtypes[k], &x->g->key[k], &d)) {
+                wr_free(e);
+                return nomem(st);
+            }
+            wr_col_put(&b.cols[k], i, &d);
+        }
+        int64_t ws = x->ws, we = x->we, maxts = x->ts;
+        if (x->kind == 2) {
+            b.tomb[i] = 1;
+        } else {
+            const char *state;
+            if (x->kind == 1) {
+                state = x->s->state;
+                x->s->emitted = true;
+            } else if (!a->window.kind ||
+                       (a->window.kind == WR_W_TUMBLING && !a->window.rows)) {
+                int pi = pane_lower(x->g, a->window.kind ? ws : 0);
+                wpane *pn = x->g->panes[pi];
+                state = (char *)pn + PANE_HDR;
+                maxts = pn->maxts;
+                if (a->window.rows) {
+                    ws = pn->mints;
+                    we = pn->maxts;
+                }
+            } else {
+                int64_t mints;
+                bool any;
+                if (!window_state(op, x->g, ws, we, &maxts, &mints, &any)) {
+                    wr_free(e);
+                    return nomem(st);
+                }
+                state = op->tmp;
+                if (a->window.rows) {
+                    ws = mints;
+                    we = maxts;
+                }
+            }
+            for (int j = 0; j < a->nagg; j++)
+                if (!wr_agg_result(a->aggs[j], state + a->state_off[j],
+                                   &b.cols[ng + j], i, ar)) {
+                    wr_free(e);
+                    return nomem(st);
+                }
+            if (state == op->tmp)
+                state_fini(a, op->tmp);
+        }
+        if (a->window.kind) {
+            wr_datum d = {.null = false};
+            d.u.i64 = ws;
+            wr_col_put(&b.cols[ng + a->nagg], i, &d);
+            d.u.i64 = we;
+            wr_col_put(&b.cols[ng + a->nagg + 1], i, &d);
+        }
+        ts[i] = maxts;
+        x->ws = ws;
+        x->we = we;
+    }
+    b.n = n;
+    b.nsel = n;
+    /* HAVING: a failing row becomes a tombstone when its (key, window) was
+     * emitted as a row before, else it is dropped. */
+    uint8_t *drop = wr_arena_zalloc(ar, (size_t)n);
+    if (!drop) {
+        wr_free(e);
+        return nomem(st);
+    }
+    if (a->having) {
+        uint32_t *sel = wr_arena_alloc(ar, sizeof(uint32_t) * (size_t)n);
+        if (!sel) {
+            wr_free(e);
+            return nomem(st);
+        }
+        int m = 0;
+        for (int i = 0; i < n; i++)
+            if (!b.tomb[i])
+                sel[m++] = (uint32_t)i;
+        b.sel = sel;
+        b.nsel = m;
+        uint8_t *pass = wr_arena_zalloc(ar, (size_t)n);
+        if (!pass) {
+            wr_free(e);
+            return nomem(st);
+        }
+        if (m && (rc = wr_expr_filter(a->having, &b, cx, st)) != WEIR_OK) {
+            wr_free(e);
+            return rc;
+        }
+        for (int k = 0; k < b.nsel; k++)
+            pass[wr_batch_row(&b, k)] = 1;
+        for (int i = 0; i < n; i++) {
+            int64_t key = session ? e[i].ws : e[i].ws;
+            if (b.tomb[i]) {
+                live_set(e[i].g, key, false);
+            } else if (pass[i]) {
+                if (!live_set(e[i].g, key, true)) {
+                    wr_free(e);
+                    return nomem(st);
+                }
+            } else if (live_has(e[i].g, key)) {
+                b.tomb[i] = 1;
+                live_set(e[i].g, key, false);
+            } else {
+                drop[i] = 1;
+            }
+        }
+        b.sel = NULL;
+        b.nsel = n;
+    }
+    wr_col *oc = wr_arena_alloc(ar, sizeof(wr_col) * (size_t)(p->nout + 1));
+    if (!oc) {
+        wr_free(e);
+        return nomem(st);
+    }
+    rc = wr_op_project(p->out, p->nout, &b, oc, cx, st);
+    for (int i = 0; i < n && rc == WEIR_OK; i++) {
+        if (drop[i])
+            continue;
+        wr_sink_row meta = {ts[i], b.tomb[i] != 0, a->window.kind != 0,
+                            e[i].ws, e[i].we, session};
+        if (b.tomb[i] && e[i].kind == 2)
+            meta.ts = e[i].ts;
+        rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, out, ctx, st);
+        stats->records_out++;
+    }
+    wr_free(e);
+    if (rc == WEIR_OK)
+        expire(op);
+    return rc;
+}

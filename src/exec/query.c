@@ -1,0 +1,306 @@
+/*
+ * query.c: the query runtime (wr_qrun): runs a physical plan one
+ * micro-batch at a time.
+ *
+ * Control flow of wr_qrun_batch(): the batch's records are cut into vectors
+ * of WR_VECTOR rows; each vector is decoded into a scan batch (Scan),
+ * filtered (Filter), and either projected and written (Project, Sink) or
+ * folded into the aggregate state (WindowAggregate). After the last vector
+ * the aggregate emits. With several threads, the vectors of a large batch
+ * are split into contiguous chunks, one per thread (stage 0); stateless
+ * output is buffered per chunk and written in chunk order, so the output is
+ * identical for every thread count.
+ *
+ * Memory: each worker has a batch arena, reset after every vector; the
+ * aggregate's state lives in the operator (op_aggregate.c).
+ */
+#include "exec/exec_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct worker {
+    wr_arena *ar;      /* batch arena */
+    int64_t *seq;      /* WR_VECTOR sequence numbers */
+    wr_eval_ctx cx;    /* evaluation errors */
+    wr_qstats stats;   /* counters of this chunk */
+    wr_buf kbuf, vbuf; /* encode buffers */
+    /* Buffered output of a parallel stateless chunk. */
+    wr_buf outbuf;     /* concatenated keys and values */
+    struct outrec {
+        size_t koff, voff;
+        int32_t klen, vlen;
+        bool hasval, haskey;
+        wr_out o;
+    } *outs;
+    int nouts, outcap;
+    /* Chunk assignment. */
+    struct wr_qrun *r;
+    int si;
+    const wr_record *recs;
+    int n;
+    weir_rc rc;
+    weir_status st;
+} worker;
+
+struct wr_qrun {
+    const wr_qplan *p;
+    int threads;
+    wr_out_fn out;
+    void *ctx;
+    wr_aggop *agg;
+    worker *w;    /* threads workers */
+    wr_qstats stats;
+    int64_t emitted;
+    bool done;
+};
+
+static weir_rc nomem(weir_status *st)
+{
+    return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+}
+
+wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
+                     weir_status *st)
+{
+    wr_qrun *r = wr_malloc(sizeof *r);
+    if (!r) {
+        nomem(st);
+        return NULL;
+    }
+    memset(r, 0, sizeof *r);
+    r->p = p;
+    r->threads = threads < 1 ? 1 : threads;
+    r->out = out;
+    r->ctx = ctx;
+    r->w = wr_malloc(sizeof(worker) * (size_t)r->threads);
+    if (!r->w)
+        goto fail;
+    memset(r->w, 0, sizeof(worker) * (size_t)r->threads);
+    for (int i = 0; i < r->threads; i++) {
+        r->w[i].ar = wr_arena_new(1 << 20);
+        r->w[i].seq = wr_malloc(sizeof(int64_t) * WR_VECTOR);
+        if (!r->w[i].ar || !r->w[i].seq)
+            goto fail;
+    }
+    if (p->agg && !(r->agg = wr_aggop_new(p, st))) {
+        wr_qrun_free(r);
+        return NULL;
+    }
+    return r;
+fail:
+    wr_qrun_free(r);
+    nomem(st);
+    return NULL;
+}
+
+void wr_qrun_free(wr_qrun *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; r->w && i < r->threads; i++) {
+        wr_arena_free(r->w[i].ar);
+        wr_free(r->w[i].seq);
+        wr_buf_fini(&r->w[i].kbuf);
+        wr_buf_fini(&r->w[i].vbuf);
+        wr_buf_fini(&r->w[i].outbuf);
+        wr_free(r->w[i].outs);
+    }
+    wr_free(r->w);
+    wr_aggop_free(r->agg);
+    wr_free(r);
+}
+
+const wr_qstats *wr_qrun_stats(const wr_qrun *r)
+{
+    return &r->stats;
+}
+
+bool wr_qrun_done(const wr_qrun *r)
+{
+    return r->done;
+}
+
+/* Output callback of a parallel chunk: copies the record into the chunk's
+ * buffer, written later in chunk order. */
+static weir_rc buffer_out(void *ctx, const wr_qplan *p, const wr_out *o,
+                          weir_status *st)
+{
+    (void)p;
+    worker *w = ctx;
+    if (w->nouts == w->outcap) {
+        int nc = w->outcap ? w->outcap * 2 : 256;
+        void *n = wr_realloc(w->outs, sizeof(*w->outs) * (size_t)nc);
+        if (!n)
+            return nomem(st);
+        w->outs = n;
+        w->outcap = nc;
+    }
+    struct outrec *x = &w->outs[w->nouts++];
+    x->o = *o;
+    x->o.cols = NULL;
+    x->haskey = o->key != NULL;
+    x->hasval = o->value != NULL;
+    x->koff = w->outbuf.len;
+    x->klen = o->klen;
+    if (o->key)
+        wr_buf_putn(&w->outbuf, o->key, (size_t)o->klen);
+    x->voff = w->outbuf.len;
+    x->vlen = o->vlen;
+    if (o->value)
+        wr_buf_putn(&w->outbuf, o->value, (size_t)o->vlen);
+    return w->outbuf.oom ? nomem(st) : WEIR_OK;
+}
+
+/* Runs recs[0..n) of scan si through stage 0 on worker w. Stateless
+ * results go to out/ctx; aggregating rows are folded into r->agg (only on
+ * the calling thread). */
+static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
+                         int n, wr_out_fn out, void *ctx, weir_status *st)
+{
+    const wr_qplan *p = r->p;
+    const wr_pscan *s = &p->scans[si];
+    for (int off = 0; off < n; off += WR_VECTOR) {
+        int m = n - off < WR_VECTOR ? n - off : WR_VECTOR;
+        wr_arena_reset(w->ar);
+        wr_batch b;
+        if (!wr_batch_init(&b, w->ar, s->ncols, s->types, m))
+            return nomem(st);
+        wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats);
+        if (b.n == 0)
+            continue;
+        weir_rc rc;
+        if (p->where &&
+            (rc = wr_op_filter(p->where, &b, s->table, &w->cx, st)) != WEIR_OK)
+            return rc;
+        if (b.nsel == 0)
+            continue;
+        if (r->agg) {
+            rc = wr_aggop_update(r->agg, &b, w->seq, &w->cx, &w->stats, st);
+            if (rc != WEIR_OK)
+                return rc;
+            continue;
+        }
+        wr_col *oc = wr_arena_alloc(w->ar, sizeof(wr_col) * (size_t)(p->nout + 1));
+        if (!oc)
+            return nomem(st);
+        if ((rc = wr_op_project(p->out, p->nout, &b, oc, &w->cx, st)) != WEIR_OK)
+            return rc;
+        const int64_t *rt = WR_COL_I64(&b.cols[s->col_rowtime]);
+        for (int k = 0; k < b.nsel; k++) {
+            int row = wr_batch_row(&b, k);
+            wr_sink_row meta = {rt[row], b.tomb[row] != 0, false, 0, 0, false};
+            if (s->col_wstart >= 0 && !wr_col_is_null(&b.cols[s->col_wstart], row)) {
+                meta.windowed = true;
+                meta.wstart = WR_COL_I64(&b.cols[s->col_wstart])[row];
+                meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
+            }
+            rc = wr_op_sink(p, oc, row, &meta, &w->kbuf, &w->vbuf, out, ctx, st);
+            if (rc != WEIR_OK)
+                return rc;
+            w->stats.records_out++;
+        }
+    }
+    return WEIR_OK;
+}
+
+static void *chunk_thread(void *arg)
+{
+    worker *w = arg;
+    weir_status_clear(&w->st);
+    w->rc = run_chunk(w->r, w, w->si, w->recs, w->n, buffer_out, w, &w->st);
+    return NULL;
+}
+
+static void fold_stats(wr_qrun *r, worker *w)
+{
+    r->stats.records_in += w->stats.records_in;
+    r->stats.records_out += w->stats.records_out;
+    r->stats.decode_errors += w->stats.decode_errors;
+    r->stats.late += w->stats.late;
+    r->stats.eval_errors += w->cx.errors;
+    if (w->stats.last_error[0])
+        memcpy(r->stats.last_error, w->stats.last_error,
+               sizeof r->stats.last_error);
+    if (w->cx.errors && w->cx.last_error[0])
+        snprintf(r->stats.last_error, sizeof r->stats.last_error, "%s",
+                 w->cx.last_error);
+    memset(&w->stats, 0, sizeof w->stats);
+    w->cx.errors = 0;
+    w->cx.last_error[0] = '\0';
+}
+
+/* Output callback wrapper enforcing a push query's LIMIT. */
+static weir_rc limited_out(wr_qrun *r, const wr_out *o, weir_status *st)
+{
+    if (r->done)
+        return WEIR_OK;
+    weir_rc rc = r->out(r->ctx, r->p, o, st);
+    if (rc == WEIR_OK && r->p->limit > 0 && ++r->emitted >= r->p->limit)
+        r->done = true;
+    return rc;
+}
+
+static weir_rc direct_out(void *ctx, const wr_qplan *p, const wr_out *o,
+                          weir_status *st)
+{
+    (void)p;
+    return limited_out(ctx, o, st);
+}
+
+weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
+                      weir_status *st)
+{
+    weir_rc rc = WEIR_OK;
+    r->stats.batches++;
+    int k = r->threads;
+    if (k > 1 && !r->agg && n >= 2 * WR_VECTOR) {
+        pthread_t tid[256];
+        int per = (n + k - 1) / k;
+        bool started[256] = {false};
+        for (int i = 0; i < k && i < 256; i++) {
+            worker *w = &r->w[i];
+            w->r = r;
+            w->si = si;
+            w->recs = recs + (size_t)i * (size_t)per;
+            w->n = i * per >= n ? 0 : (n - i * per < per ? n - i * per : per);
+            w->nouts = 0;
+            wr_buf_reset(&w->outbuf);
+            if (i > 0 && pthread_create(&tid[i], NULL, chunk_thread, w) == 0)
+                started[i] = true;
+            else if (i > 0)
+                chunk_thread(w);
+        }
+        chunk_thread(&r->w[0]);
+        for (int i = 1; i < k && i < 256; i++)
+            if (started[i])
+                pthread_join(tid[i], NULL);
+        for (int i = 0; i < k && rc == WEIR_OK; i++) {
+            worker *w = &r->w[i];
+            if (w->rc != WEIR_OK) {
+                if (st)
+                    *st = w->st;
+                rc = w->rc;
+                break;
+            }
+            for (int j = 0; j < w->nouts && rc == WEIR_OK; j++) {
+                struct outrec *x = &w->outs[j];
+                x->o.key = x->haskey ? w->outbuf.s + x->koff : NULL;
+                x->o.value = x->hasval ? w->outbuf.s + x->voff : NULL;
+                rc = limited_out(r, &x->o, st);
+            }
+        }
+        for (int i = 0; i < k; i++)
+            fold_stats(r, &r->w[i]);
+        return rc;
+    }
+    worker *w = &r->w[0];
+    rc = run_chunk(r, w, si, recs, n, direct_out, r, st);
+    if (rc == WEIR_OK && r->agg) {
+        wr_arena_reset(w->ar);
+        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, &w->stats, st);
+    }
+    fold_stats(r, w);
+    return rc;
+}

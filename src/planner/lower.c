@@ -1,0 +1,548 @@
+/*
+ * lower.c: from a bound query (logical plan) to the physical plan of
+ * plan.h.
+ *
+ * Steps:
+ *  1. Scans: the scan batch of each source is its scope (declared columns,
+ *     then pseudo-columns). Every expression of the query is walked once to
+ *     mark the columns it uses; the value decoder is built with only those
+ *     columns mapped (projection pushdown), the rest are skipped unread.
+ *  2. WHERE compiles over the scan batch and runs before any projection.
+ *  3. Aggregation: GROUP BY expressions and aggregate arguments compile over
+ *     the scan batch; the accumulators are laid out in one state block per
+ *     pane. SELECT and HAVING expressions of an aggregating query are
+ *     written over the pre-aggregation scope (see bind.c), so they compile
+ *     with a map that replaces each GROUP BY expression, aggregate call and
+ *     window bound by its column of the aggregate batch (wr_expr_equal).
+ *  4. Hopping windows get panes of gcd(size, advance); tumbling windows a
+ *     pane of their size; grace defaults to ksqlDB's legacy 24 hours.
+ *
+ * Memory: the plan owns an arena with everything lowered; it borrows the
+ * bound query's AST (for spans) and catalog types.
+ */
+#include "planner/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LEGACY_GRACE_MS (24LL * 3600 * 1000)
+
+typedef struct lower {
+    const wr_query *q;
+    wr_qplan *p;
+    wr_arena *ar;
+    weir_status *st;
+    const wr_lnode *agg_node; /* AGGREGATE or NULL */
+} lower;
+
+static weir_rc oom(lower *l)
+{
+    return weir_status_set(l->st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+}
+
+static const wr_lnode *find_node(const wr_lnode *n, wr_lnode_kind k)
+{
+    for (; n; n = n->input)
+        if (n->kind == k)
+            return n;
+    return NULL;
+}
+
+static const char *prop_get(const wr_source *s, const char *key)
+{
+    for (int i = 0; i < s->nprops; i++)
+        if (!strcasecmp(s->props[i].key, key))
+            return s->props[i].value;
+    return NULL;
+}
+
+static char delim_of(const wr_source *s)
+{
+    const char *d = prop_get(s, "VALUE_DELIMITER");
+    if (!d || !*d)
+        return ',';
+    if (!strcasecmp(d, "TAB"))
+        return '\t';
+    if (!strcasecmp(d, "SPACE"))
+        return ' ';
+    return d[0];
+}
+
+/* ---- column usage --------------------------------------------------------- */
+
+static void mark_used(lower *l, const wr_expr *e)
+{
+    if (!e)
+        return;
+    if (e->kind == WR_E_COLUMN && e->src >= 0 && e->src < l->p->nscan) {
+        wr_pscan *s = &l->p->scans[e->src];
+        if (e->col >= 0 && e->col < s->ncols)
+            s->used[e->col] = true;
+        return;
+    }
+    mark_used(l, e->a);
+    mark_used(l, e->b);
+    mark_used(l, e->c);
+    if (e->list)
+        for (int i = 0; i < e->list->n; i++)
+            mark_used(l, e->list->item[i]);
+}
+
+static void mark_list(lower *l, const wr_list *list)
+{
+    if (list)
+        for (int i = 0; i < list->n; i++)
+            mark_used(l, list->item[i]);
+}
+
+/* ---- scans ---------------------------------------------------------------- */
+
+static weir_rc lower_scan(lower *l, int si)
+{
+    const wr_scope_src *ss = &l->q->srcs[si];
+    const wr_source *src = ss->src;
+    wr_pscan *s = &l->p->scans[si];
+    s->name = wr_arena_strdup(l->ar, ss->name);
+    s->topic = wr_arena_strdup(l->ar, src->topic);
+    s->table = ss->table;
+    s->ncols = ss->ncols;
+    s->types = wr_arena_zalloc(l->ar, sizeof *s->types * (size_t)s->ncols);
+    s->names = wr_arena_zalloc(l->ar, sizeof *s->names * (size_t)s->ncols);
+    s->used = wr_arena_zalloc(l->ar, (size_t)s->ncols);
+    if (!s->name || !s->types || !s->names || !s->used)
+        return oom(l);
+    for (int i = 0; i < s->ncols; i++) {
+        s->types[i] = ss->cols[i].type;
+        s->names[i] = ss->cols[i].name;
+    }
+    s->nkeys = 0;
+    for (int i = 0; i < src->ncols; i++)
+        s->nkeys += src->cols[i].key;
+    s->key_format = src->key_format;
+    s->value_format = src->value_format;
+    s->nvalue = src->ncols - s->nkeys;
+    s->col_rowtime = src->ncols;
+    s->col_partition = src->ncols + 1;
+    s->col_offset = src->ncols + 2;
+    s->col_topic = src->ncols + 3;
+    s->col_wstart = src->window.kind ? src->ncols + 4 : -1;
+    s->col_wend = src->window.kind ? src->ncols + 5 : -1;
+    s->ts_col = -1;
+    if (src->timestamp)
+        for (int i = 0; i < src->ncols; i++)
+            if (!strcmp(src->cols[i].name, src->timestamp))
+                s->ts_col = i;
+    s->file = prop_get(src, "FILE");
+    if (s->file)
+        s->file = wr_arena_strdup(l->ar, s->file);
+    s->delim = delim_of(src);
+    if (s->nkeys > 1)
+        return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                               "%s has %d key columns: multi-column keys are "
+                               "not supported by the executor yet",
+                               s->name, s->nkeys);
+    return WEIR_OK;
+}
+
+static weir_rc build_decoder(lower *l, int si)
+{
+    wr_pscan *s = &l->p->scans[si];
+    const wr_source *src = l->q->srcs[si].src;
+    if (s->ts_col >= 0)
+        s->used[s->ts_col] = true;
+    if (s->table || l->p->nscan > 1)
+        for (int i = 0; i < s->nkeys; i++)
+            s->used[i] = true;
+    wr_field_map *fm =
+        wr_arena_zalloc(l->ar, sizeof *fm * (size_t)(s->nvalue ? s->nvalue : 1));
+    if (!fm)
+        return oom(l);
+    int k = 0;
+    for (int i = 0; i < src->ncols; i++) {
+        if (src->cols[i].key)
+            continue;
+        fm[k].name = src->cols[i].name;
+        fm[k].type = src->cols[i].type;
+        fm[k].col = s->used[i] ? i : -1;
+        k++;
+    }
+    if (s->value_format != WR_FMT_JSON &&
+        s->value_format != WR_FMT_DELIMITED)
+        return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                               "VALUE_FORMAT %s of %s is not supported by the "
+                               "executor yet (JSON and DELIMITED are)",
+                               wr_format_name(s->value_format), s->name);
+    s->dec = wr_decoder_new(l->ar, s->value_format, fm, k, s->delim, l->st);
+    return s->dec ? WEIR_OK : l->st->code;
+}
+
+/* ---- expression maps ------------------------------------------------------ */
+
+/* Scan-batch map: a column of source 0 is its scope index. */
+static int map_scan(void *ctx, const wr_expr *e)
+{
+    lower *l = ctx;
+    if (e->kind != WR_E_COLUMN)
+        return -1;
+    if (e->src == 0)
+        return e->col;
+    if (e->src == WR_SRC_WINDOW && l->p->scans[0].col_wstart >= 0)
+        return e->col == 0 ? l->p->scans[0].col_wstart
+                           : l->p->scans[0].col_wend;
+    return -2; /* not mappable: compile reports it */
+}
+
+/* Aggregate-batch map: GROUP BY expressions, aggregate calls, window
+ * bounds. */
+static int map_agg(void *ctx, const wr_expr *e)
+{
+    lower *l = ctx;
+    const wr_lnode *a = l->agg_node;
+    int ng = a->group ? a->group->n : 0;
+    int na = a->aggs ? a->aggs->n : 0;
+    if (e->kind == WR_E_COLUMN && e->src == WR_SRC_WINDOW)
+        return ng + na + (e->col ? 1 : 0);
+    for (int i = 0; i < ng; i++)
+        if (wr_expr_equal(e, a->group->item[i]))
+            return i;
+    if (e->kind == WR_E_CALL && e->fn && e->fn->kind == WR_FN_AGGREGATE)
+        for (int i = 0; i < na; i++)
+            if (wr_expr_equal(e, a->aggs->item[i]))
+                return ng + i;
+    if (e->kind == WR_E_COLUMN)
+        return -2;
+    return -1;
+}
+
+static wr_xexpr *compile(lower *l, const wr_expr *e, wr_expr_map_fn map)
+{
+    return wr_expr_compile(l->ar, e, map, l, l->st);
+}
+
+/* ---- aggregation ------------------------------------------------------------ */
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static weir_rc lower_agg(lower *l, const wr_lnode *n)
+{
+    wr_pagg *g = wr_arena_zalloc(l->ar, sizeof *g);
+    if (!g)
+        return oom(l);
+    l->p->agg = g;
+    g->ngroup = n->group ? n->group->n : 0;
+    g->nagg = n->aggs ? n->aggs->n : 0;
+    g->ncols = g->ngroup + g->nagg + 2;
+    g->group = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->ngroup + 1));
+    g->gtypes = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->ngroup + 1));
+    g->aggs = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->nagg + 1));
+    g->nargs = wr_arena_zalloc(l->ar, sizeof(int) * (size_t)(g->nagg + 1));
+    g->args = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->nagg + 1));
+    g->state_off = wr_arena_zalloc(l->ar, sizeof(size_t) * (size_t)(g->nagg + 1));
+    g->types = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)g->ncols);
+    if (!g->group || !g->gtypes || !g->aggs || !g->nargs || !g->args ||
+        !g->state_off || !g->types)
+        return oom(l);
+    for (int i = 0; i < g->ngroup; i++) {
+        const wr_expr *e = n->group->item[i];
+        g->group[i] = compile(l, e, map_scan);
+        if (!g->group[i])
+            return l->st->code;
+        g->gtypes[i] = e->type;
+        g->types[i] = e->type;
+    }
+    size_t off = 0;
+    for (int j = 0; j < g->nagg; j++) {
+        const wr_expr *call = n->aggs->item[j];
+        int na = call->list ? call->list->n : 0;
+        if (na == 1 && ((wr_expr *)call->list->item[0])->kind == WR_E_STAR)
+            na = 0;
+        const wr_type *argt[16];
+        wr_datum lits[16];
+        int nlit = 0, nvar = 0;
+        if (na > 16)
+            return weir_status_set(l->st, WEIR_E_UNSUPPORTED, call->loc,
+                                   "too many arguments");
+        g->args[j] = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(na + 1));
+        if (!g->args[j])
+            return oom(l);
+        for (int i = 0; i < na; i++) {
+            const wr_expr *a = call->list->item[i];
+            if (i > 0 && (call->fn->literal_args >> i & 1u)) {
+                weir_rc rc = wr_expr_const(l->ar, a, &lits[nlit], l->st);
+                if (rc != WEIR_OK)
+                    return rc;
+                nlit++;
+                continue;
+            }
+            g->args[j][nvar] = compile(l, a, map_scan);
+            if (!g->args[j][nvar])
+                return l->st->code;
+            argt[nvar] = a->type;
+            nvar++;
+        }
+        g->nargs[j] = nvar;
+        g->aggs[j] = wr_agg_new(l->ar, call->fn, argt, nvar, lits, nlit,
+                                call->distinct, call->type, l->st);
+        if (!g->aggs[j]) {
+            if (l->st && l->st->loc.off < 0)
+                l->st->loc = call->loc;
+            return l->st->code;
+        }
+        off = (off + 15) & ~(size_t)15;
+        g->state_off[j] = off;
+        off += wr_agg_state_size(g->aggs[j]);
+        g->types[g->ngroup + j] = call->type;
+    }
+    g->state_size = (off + 15) & ~(size_t)15;
+    g->types[g->ngroup + g->nagg] = wr_type_prim(WR_T_BIGINT);
+    g->types[g->ngroup + g->nagg + 1] = wr_type_prim(WR_T_BIGINT);
+    g->window = n->window;
+    g->emit = n->emit == WR_EMIT_FINAL ? WR_EMIT_FINAL : WR_EMIT_CHANGES;
+    g->grace = g->window.grace >= 0 ? g->window.grace : LEGACY_GRACE_MS;
+    if (g->window.kind == WR_W_TUMBLING)
+        g->pane = g->window.size;
+    else if (g->window.kind == WR_W_HOPPING)
+        g->pane = gcd64(g->window.size, g->window.advance);
+    else
+        g->pane = g->window.size;
+    return WEIR_OK;
+}
+
+/* ---- the plan --------------------------------------------------------------- */
+
+static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
+{
+    wr_psink *s = &l->p->sink;
+    s->ncols = proj->ncols;
+    s->names = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(s->ncols + 1));
+    s->types = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(s->ncols + 1));
+    if (!s->names || !s->types)
+        return oom(l);
+    for (int i = 0; i < s->ncols; i++) {
+        s->names[i] = proj->cols[i].name;
+        s->types[i] = proj->cols[i].type;
+        s->nkeys += proj->cols[i].key;
+    }
+    s->ts_col = -1;
+    s->table = l->q->result_table;
+    if (l->p->agg)
+        s->window = l->p->agg->window;
+    if (!sk) {
+        s->key_format = WR_FMT_JSON;
+        s->value_format = WR_FMT_JSON;
+        s->delim = ',';
+        return WEIR_OK;
+    }
+    s->name = wr_arena_strdup(l->ar, sk->name);
+    s->topic = wr_arena_strdup(l->ar, sk->topic);
+    s->key_format = sk->key_format;
+    s->value_format = sk->value_format;
+    s->delim = delim_of(sk);
+    if (sk->timestamp)
+        for (int i = 0; i < s->ncols; i++)
+            if (!strcmp(s->names[i], sk->timestamp))
+                s->ts_col = i;
+    if (s->nkeys > 1)
+        return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                               "multi-column keys are not supported by the "
+                               "executor yet");
+    return WEIR_OK;
+}
+
+wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
+                        const wr_source *sink, const char *id,
+                        weir_status *st)
+{
+    (void)cat;
+    wr_arena *ar = wr_arena_new(0);
+    wr_qplan *p = ar ? wr_arena_zalloc(ar, sizeof *p) : NULL;
+    if (!p) {
+        wr_arena_free(ar);
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return NULL;
+    }
+    p->ar = ar;
+    p->id = wr_arena_strdup(ar, id ? id : "push");
+    p->limit = q->limit ? atoll(q->limit) : -1;
+    lower l = {q, p, ar, st, NULL};
+    weir_rc rc = WEIR_OK;
+    const wr_lnode *proj = q->plan;
+    if (proj->kind == WR_L_SINK)
+        proj = proj->input;
+    const wr_lnode *join = find_node(proj, WR_L_JOIN);
+    const wr_lnode *rep = find_node(proj, WR_L_REPARTITION);
+    if (join) {
+        weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                        "%s joins are not supported by the executor yet",
+                        join->join_desc ? join->join_desc : "");
+        goto fail;
+    }
+    if (rep) {
+        weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                        "PARTITION BY is not supported by the executor yet");
+        goto fail;
+    }
+    p->nscan = q->nsrc;
+    p->scans = wr_arena_zalloc(ar, sizeof *p->scans * (size_t)p->nscan);
+    if (!p->scans)
+        goto nomem;
+    for (int i = 0; i < p->nscan; i++)
+        if ((rc = lower_scan(&l, i)) != WEIR_OK)
+            goto fail;
+    p->source_table = q->srcs[0].table;
+
+    /* Column usage over every expression of the query. */
+    const wr_lnode *agg = find_node(proj, WR_L_AGGREGATE);
+    l.agg_node = agg;
+    for (const wr_lnode *n = proj; n; n = n->input) {
+        if (n->kind == WR_L_FILTER)
+            mark_used(&l, n->pred);
+        if (n->kind == WR_L_AGGREGATE) {
+            mark_list(&l, n->group);
+            mark_list(&l, n->aggs);
+        }
+    }
+    for (int i = 0; i < proj->ncols; i++)
+        mark_used(&l, proj->cols[i].expr);
+    for (int i = 0; i < p->nscan; i++)
+        if ((rc = build_decoder(&l, i)) != WEIR_OK)
+            goto fail;
+
+    /* WHERE: the filter below the aggregate (or the only filter). */
+    for (const wr_lnode *n = agg ? agg->input : proj->input; n; n = n->input)
+        if (n->kind == WR_L_FILTER) {
+            p->where = compile(&l, n->pred, map_scan);
+            if (!p->where)
+                goto fail;
+        }
+    if (agg) {
+        if ((rc = lower_agg(&l, agg)) != WEIR_OK)
+            goto fail;
+        for (const wr_lnode *n = proj->input; n && n != agg; n = n->input)
+            if (n->kind == WR_L_FILTER) {
+                p->agg->having = compile(&l, n->pred, map_agg);
+                if (!p->agg->having)
+                    goto fail;
+            }
+    }
+    p->nout = proj->ncols;
+    p->out = wr_arena_zalloc(ar, sizeof(void *) * (size_t)(p->nout + 1));
+    if (!p->out)
+        goto nomem;
+    for (int i = 0; i < p->nout; i++) {
+        p->out[i] = compile(&l, proj->cols[i].expr, agg ? map_agg : map_scan);
+        if (!p->out[i])
+            goto fail;
+    }
+    if ((rc = lower_sink(&l, proj, sink)) != WEIR_OK)
+        goto fail;
+    return p;
+nomem:
+    weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+fail:
+    wr_arena_free(ar);
+    return NULL;
+}
+
+void wr_plan_free(wr_qplan *p)
+{
+    if (p)
+        wr_arena_free(p->ar);
+}
+
+/* ---- printing --------------------------------------------------------------- */
+
+static const char *const wkind[] = {"", "TUMBLING", "HOPPING", "SESSION"};
+
+static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
+{
+    const wr_pscan *s = &p->scans[0];
+    int used = 0;
+    for (int i = 0; i < s->ncols; i++)
+        used += s->used[i];
+    const char *sep = dot ? "\\n" : " ";
+    char n0[256], n1[256], n2[256], n3[256];
+    snprintf(n0, sizeof n0, "Scan %s%sdecode %s, %d of %d columns", s->name,
+             sep, wr_format_name(s->value_format), used, s->ncols);
+    snprintf(n1, sizeof n1, "Filter%sWHERE", sep);
+    if (p->agg)
+        snprintf(n2, sizeof n2, "PartialAggregate%s%d keys, %d aggregates",
+                 sep, p->agg->ngroup, p->agg->nagg);
+    else
+        snprintf(n2, sizeof n2, "Project%s%d columns", sep, p->nout);
+    snprintf(n3, sizeof n3, "Sink %s%s%s", p->sink.name ? p->sink.name : "stdout",
+             sep, wr_format_name(p->sink.value_format));
+    if (!dot) {
+        wr_buf_puts(b, "Stage 0 (narrow, one task per input slice chunk):\n");
+        wr_buf_printf(b, "  %s%s\n", s->table ? "TableSource " : "", n0);
+        if (p->where)
+            wr_buf_printf(b, "  -> %s\n", n1);
+        wr_buf_printf(b, "  -> %s\n", n2);
+        if (p->agg) {
+            wr_buf_printf(b, "Shuffle: hash of the %d group key%s\n",
+                          p->agg->ngroup, p->agg->ngroup == 1 ? "" : "s");
+            wr_buf_puts(b, "Stage 1 (stateful, one task per key partition):\n");
+            if (p->agg->window.kind)
+                wr_buf_printf(b,
+                              "  WindowAggregate %s size=%lldms%s pane=%lld "
+                              "grace=%lldms emit=%s\n",
+                              wkind[p->agg->window.kind],
+                              (long long)p->agg->window.size,
+                              p->agg->window.rows ? "(rows)" : "",
+                              (long long)p->agg->pane,
+                              (long long)p->agg->grace,
+                              p->agg->emit == WR_EMIT_FINAL ? "FINAL"
+                                                            : "CHANGES");
+            else
+                wr_buf_puts(b, "  Aggregate (final) emit=CHANGES\n");
+            if (p->agg->having)
+                wr_buf_puts(b, "  -> Filter HAVING\n");
+            wr_buf_printf(b, "  -> Project %d columns\n", p->nout);
+        }
+        wr_buf_printf(b, "  -> %s\n", n3);
+        return;
+    }
+    wr_buf_puts(b, "digraph weir {\n  rankdir=LR;\n  node [shape=box];\n");
+    wr_buf_puts(b, "  subgraph cluster_0 { label=\"stage 0\";\n");
+    wr_buf_printf(b, "    scan [label=\"%s\"];\n", n0);
+    if (p->where)
+        wr_buf_printf(b, "    filter [label=\"%s\"];\n", n1);
+    wr_buf_printf(b, "    narrow [label=\"%s\"];\n  }\n", n2);
+    if (p->agg) {
+        wr_buf_puts(b, "  subgraph cluster_1 { label=\"stage 1\";\n");
+        wr_buf_printf(b, "    agg [label=\"%sAggregate\"];\n",
+                      p->agg->window.kind ? "Window" : "");
+        if (p->agg->having)
+            wr_buf_puts(b, "    having [label=\"Filter\\nHAVING\"];\n");
+        wr_buf_puts(b, "    project [label=\"Project\"];\n  }\n");
+    }
+    wr_buf_printf(b, "  sink [label=\"%s\"];\n", n3);
+    wr_buf_printf(b, "  scan -> %s;\n", p->where ? "filter" : "narrow");
+    if (p->where)
+        wr_buf_puts(b, "  filter -> narrow;\n");
+    if (p->agg) {
+        wr_buf_puts(b, "  narrow -> agg [label=\"shuffle\", style=dashed];\n");
+        wr_buf_printf(b, "  agg -> %s;\n", p->agg->having ? "having" : "project");
+        if (p->agg->having)
+            wr_buf_puts(b, "  having -> project;\n");
+        wr_buf_puts(b, "  project -> sink;\n");
+    } else {
+        wr_buf_puts(b, "  narrow -> sink;\n");
+    }
+    wr_buf_puts(b, "}\n");
+}
+
+void wr_plan_print_dag(wr_buf *b, const wr_qplan *p, bool dot)
+{
+    dag_nodes(b, p, dot);
+}
