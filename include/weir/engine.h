@@ -67,6 +67,10 @@ WEIR_API const char *weir_stmt_kind(const weir_stmt *s);
 WEIR_API char *weir_stmt_explain(const weir_stmt *s);
 
 /* The statement's AST as an S-expression. Caller frees with weir_free(). */
+/* The physical DAG of a query statement as Graphviz dot ("" when the
+ * statement is not a query or cannot be lowered). Caller frees with
+ * weir_free(). */
+WEIR_API char *weir_stmt_explain_dot(const weir_stmt *s);
 WEIR_API char *weir_stmt_ast(const weir_stmt *s);
 
 /* Frees memory returned by weir_stmt_explain() and similar. */

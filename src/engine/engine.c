@@ -20,6 +20,7 @@
 #include "planner/bind.h"
 #include "planner/catalog.h"
 #include "engine/engine_int.h"
+#include "planner/plan.h"
 
 struct weir_engine {
     wr_catalog *cat; /* streams, tables and persistent queries */
@@ -162,12 +163,43 @@ const char *weir_stmt_kind(const weir_stmt *s)
     return wr_stmt_kind_name(s->ast->kind);
 }
 
+/* Lowers s's query and appends its DAG (or why there is none). */
+static void append_dag(wr_buf *b, const weir_stmt *s, bool dot)
+{
+    weir_status st;
+    const wr_source *sink =
+        s->b.create ? s->b.create
+        : s->b.sink_name ? wr_catalog_get(s->e->cat, s->b.sink_name)
+                         : NULL;
+    wr_qplan *p = wr_plan_lower(s->e->cat, s->b.query, sink,
+                                s->b.query_kind ? s->b.query_kind : "push",
+                                &st);
+    if (!p) {
+        if (!dot)
+            wr_buf_printf(b, "DAG: none (%s)\n", st.msg);
+        return;
+    }
+    if (!dot)
+        wr_buf_puts(b, "DAG:\n");
+    wr_plan_print_dag(b, p, dot);
+    wr_plan_free(p);
+}
+
+char *weir_stmt_explain_dot(const weir_stmt *s)
+{
+    wr_buf b = WR_BUF_INIT;
+    if (s->b.query)
+        append_dag(&b, s, true);
+    return wr_buf_take(&b);
+}
+
 char *weir_stmt_explain(const weir_stmt *s)
 {
     wr_buf b = WR_BUF_INIT;
     const wr_stmt *ast = s->b.stmt ? s->b.stmt : s->ast;
     if (s->b.query) {
         wr_plan_print(&b, s->b.query);
+        append_dag(&b, s, false);
     } else if (ast->kind == WR_S_EXPLAIN && ast->str) {
         const wr_catalog *cat = s->e->cat;
         for (int i = 0; i < wr_catalog_query_count(cat); i++) {

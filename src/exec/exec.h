@@ -22,7 +22,7 @@ typedef struct wr_record {
     const char *value;  /* value bytes, NULL: null value (tombstone) */
     int32_t vlen;       /* value length */
     int64_t ts;         /* record timestamp (ms) */
-    int32_t partition;  /* partition (or 0) */
+    int32_t partition;  /* partition; -1 for a file (offset = line) */
     int64_t offset;     /* offset (or line number / byte offset) */
     int64_t seq;        /* processing order, increasing within a query */
     const char *topic;  /* topic or file name, for messages */

@@ -48,6 +48,11 @@ void wr_aggop_free(wr_aggop *a);
  * state. Rows are evaluated for group keys and arguments here. */
 weir_rc wr_aggop_update(wr_aggop *a, wr_batch *b, const int64_t *seq,
                         wr_eval_ctx *cx, wr_qstats *stats, weir_status *st);
+/* Merges a chunk's partial operator into the final one (chunk order) and
+ * empties the partial. */
+weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
+                               weir_status *st);
+bool wr_aggop_splittable(const wr_aggop *op);
 /* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT
  * FINAL) through HAVING, the projection and the sink. */
 weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx,

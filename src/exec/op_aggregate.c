@@ -39,6 +39,8 @@ typedef struct wpane {
     int64_t start; /* pane start (ms, or row number for ROWS windows) */
     int64_t maxts; /* highest ROWTIME folded in */
     int64_t mints; /* lowest ROWTIME folded in */
+    int64_t seq;   /* first row folded in during the current batch */
+    int64_t nrows; /* rows folded in during the current batch */
     bool dirty;    /* changed in the current batch */
 } wpane;
 
@@ -568,8 +570,10 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             p->maxts = ts;
         if (ts < p->mints)
             p->mints = ts;
+        p->nrows++;
         if (!p->dirty) {
             p->dirty = true;
+            p->seq = seq[r];
             if (!change_add(op, g, ps, seq[r], 0, 0))
                 return nomem(st);
         }
@@ -585,6 +589,60 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
                            acols[j], rows, seqs, m))
             return nomem(st);
     return WEIR_OK;
+}
+
+/* Folds the partial state of one chunk (an operator that only ran
+ * wr_aggop_update over its chunk) into the final operator op, then empties
+ * the partial. Partials must be merged in chunk order. */
+weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
+                               weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    for (wgroup *pg = part->first; pg; pg = pg->next) {
+        wgroup *g = group_get(op, pg->hash, pg->key);
+        if (!g)
+            return nomem(st);
+        for (int i = 0; i < pg->np; i++) {
+            wpane *pp = pg->panes[i];
+            if (a->window.kind && last_end(a, pp->start) <= watermark(op)) {
+                stats->late += pp->nrows;
+                continue;
+            }
+            wpane *p = pane_get(op, g, pp->start);
+            if (!p || !state_merge(a, (char *)p + PANE_HDR,
+                                   (char *)pp + PANE_HDR))
+                return nomem(st);
+            if (pp->maxts > p->maxts)
+                p->maxts = pp->maxts;
+            if (pp->mints < p->mints)
+                p->mints = pp->mints;
+            if (!p->dirty) {
+                p->dirty = true;
+                if (!change_add(op, g, pp->start, pp->seq, 0, 0))
+                    return nomem(st);
+            }
+        }
+    }
+    if (part->stream_time > op->stream_time)
+        op->stream_time = part->stream_time;
+    for (wgroup *g = part->first, *n; g; g = n) {
+        n = g->next;
+        group_free(part, g);
+    }
+    part->first = part->last = NULL;
+    part->ngroups = 0;
+    part->nch = 0;
+    part->stream_time = INT64_MIN;
+    memset(part->buckets, 0, sizeof(wgroup *) * part->nbuckets);
+    return WEIR_OK;
+}
+
+/* True when the aggregate can be split into per-chunk partials (order of
+ * rows across chunks does not matter): not for sessions and count
+ * windows. */
+bool wr_aggop_splittable(const wr_aggop *op)
+{
+    return op->a->window.kind != WR_W_SESSION && !op->a->window.rows;
 }
 
 /* ---- emission --------------------------------------------------------------- */
@@ -671,6 +729,11 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
     for (int c = 0; c < op->nch; c++) {
         change *ch = &op->ch[c];
         wgroup *g = ch->g;
+        if (ch->kind == 0) {
+            int pi = pane_lower(g, ch->start);
+            if (pi < g->np && g->panes[pi]->start == ch->start)
+                g->panes[pi]->nrows = 0;
+        }
         if (ch->kind == 2) {
             if (!ents_add(e, n, cap,
                           (ent){g, ch->start, ch->end, ch->end, ch->seq,
@@ -728,8 +791,10 @@ static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
         if (op->ch[c].kind == 0) {
             wgroup *g = op->ch[c].g;
             int i = pane_lower(g, op->ch[c].start);
-            if (i < g->np && g->panes[i]->start == op->ch[c].start)
+            if (i < g->np && g->panes[i]->start == op->ch[c].start) {
                 g->panes[i]->dirty = false;
+                g->panes[i]->nrows = 0;
+            }
         } else if (op->ch[c].kind == 1) {
             for (int i = 0; i < op->ch[c].g->ns; i++)
                 op->ch[c].g->sess[i].dirty = false;

@@ -18,9 +18,13 @@
 
 void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg)
 {
-    snprintf(stats->last_error, sizeof stats->last_error,
-             "%s[%d]@%lld: %s", rec->topic ? rec->topic : "?",
-             (int)rec->partition, (long long)rec->offset, msg);
+    if (rec->partition < 0) /* a file: path:line */
+        snprintf(stats->last_error, sizeof stats->last_error, "%s:%lld: %s",
+                 rec->topic ? rec->topic : "?", (long long)rec->offset, msg);
+    else
+        snprintf(stats->last_error, sizeof stats->last_error,
+                 "%s[%d]@%lld: %s", rec->topic ? rec->topic : "?",
+                 (int)rec->partition, (long long)rec->offset, msg);
 }
 
 /* Decodes recs[0..n) into b (set up with the scan's types and capacity at

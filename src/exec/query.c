@@ -35,6 +35,7 @@ typedef struct worker {
         wr_out o;
     } *outs;
     int nouts, outcap;
+    struct wr_aggop *part; /* partial aggregate of this chunk */
     /* Chunk assignment. */
     struct wr_qrun *r;
     int si;
@@ -88,6 +89,14 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         wr_qrun_free(r);
         return NULL;
     }
+    /* Partial aggregates, one per worker, for parallel stage 0. */
+    for (int i = 0; p->agg && r->threads > 1 && wr_aggop_splittable(r->agg) &&
+                    i < r->threads;
+         i++)
+        if (!(r->w[i].part = wr_aggop_new(p, st))) {
+            wr_qrun_free(r);
+            return NULL;
+        }
     return r;
 fail:
     wr_qrun_free(r);
@@ -107,6 +116,8 @@ void wr_qrun_free(wr_qrun *r)
         wr_buf_fini(&r->w[i].outbuf);
         wr_free(r->w[i].outs);
     }
+    for (int i = 0; r->w && i < r->threads; i++)
+        wr_aggop_free(r->w[i].part);
     wr_free(r->w);
     wr_aggop_free(r->agg);
     wr_free(r);
@@ -177,7 +188,8 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         if (b.nsel == 0)
             continue;
         if (r->agg) {
-            rc = wr_aggop_update(r->agg, &b, w->seq, &w->cx, &w->stats, st);
+            rc = wr_aggop_update(w->part ? w->part : r->agg, &b, w->seq,
+                                 &w->cx, &w->stats, st);
             if (rc != WEIR_OK)
                 return rc;
             continue;
@@ -255,7 +267,7 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     weir_rc rc = WEIR_OK;
     r->stats.batches++;
     int k = r->threads;
-    if (k > 1 && !r->agg && n >= 2 * WR_VECTOR) {
+    if (k > 1 && (!r->agg || r->w[0].part) && n >= 2 * WR_VECTOR) {
         pthread_t tid[256];
         int per = (n + k - 1) / k;
         bool started[256] = {false};
@@ -284,6 +296,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                 rc = w->rc;
                 break;
             }
+            if (w->part)
+                rc = wr_aggop_merge_partial(r->agg, w->part, &w->stats, st);
             for (int j = 0; j < w->nouts && rc == WEIR_OK; j++) {
                 struct outrec *x = &w->outs[j];
                 x->o.key = x->haskey ? w->outbuf.s + x->koff : NULL;
@@ -291,12 +305,20 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                 rc = limited_out(r, &x->o, st);
             }
         }
+        if (rc == WEIR_OK && r->agg) {
+            wr_arena_reset(r->w[0].ar);
+            rc = wr_aggop_emit(r->agg, r->w[0].ar, &r->w[0].cx, direct_out, r,
+                               &r->w[0].stats, st);
+        }
         for (int i = 0; i < k; i++)
             fold_stats(r, &r->w[i]);
         return rc;
     }
     worker *w = &r->w[0];
+    struct wr_aggop *part = w->part; /* sequential: fold into the final */
+    w->part = NULL;
     rc = run_chunk(r, w, si, recs, n, direct_out, r, st);
+    w->part = part;
     if (rc == WEIR_OK && r->agg) {
         wr_arena_reset(w->ar);
         rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, &w->stats, st);

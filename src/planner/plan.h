@@ -74,6 +74,7 @@ typedef struct wr_psink {
     int ts_col;               /* TIMESTAMP='col' on the sink, else -1 */
     wr_window_spec window;    /* windowed result (key carries the window) */
     bool table;               /* the result is a table (changelog) */
+    bool file_sink;           /* topic is a FILE= path */
 } wr_psink;
 
 /* The aggregate part of a plan. */

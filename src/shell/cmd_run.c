@@ -1,2 +1,209 @@
+/*
+ * cmd_run.c: `weir run`, which runs a file of statements.
+ *
+ *   weir run [--threads K] [--batch-bytes N] FILE.sql
+ *
+ * CREATE STREAM/TABLE statements define sources; every persistent query
+ * (CREATE ... AS SELECT, INSERT INTO ... SELECT) and push query (SELECT
+ * ... EMIT CHANGES) runs over its FILE= source, read once from the start
+ * in micro-batches of at most --batch-bytes (default 64 MiB, cut at line
+ * ends). A sink with FILE= gets one encoded value per line; push queries
+ * and sinks without a file print their rows to stdout as JSON objects (key
+ * and value columns; a deleted row as {"KEY": ..., "_deleted": true}).
+ * Records that cannot be decoded are skipped, counted and reported on
+ * stderr with path:line.
+ *
+ * Exit status: 0 done, 1 a statement or query failed, 2 usage error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connectors/file_source.h"
+#include "engine/engine_int.h"
+#include "shell/diag.h"
 #include "shell/shell.h"
-int wr_cmd_run(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+
+typedef struct runout {
+    FILE *file;    /* FILE= sink, or NULL: stdout as JSON */
+    wr_buf line;   /* scratch */
+} runout;
+
+static weir_rc print_row(void *ctx, const wr_qplan *p, const wr_out *o,
+                         weir_status *st)
+{
+    runout *ro = ctx;
+    (void)st;
+    if (ro->file) {
+        if (o->value) {
+            fwrite(o->value, 1, (size_t)o->vlen, ro->file);
+            fputc('\n', ro->file);
+        }
+        return WEIR_OK;
+    }
+    wr_buf *b = &ro->line;
+    wr_buf_reset(b);
+    wr_buf_putc(b, '{');
+    const wr_psink *s = &p->sink;
+    int n = o->value ? s->ncols : s->nkeys;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            wr_buf_putc(b, ',');
+        wr_datum d;
+        wr_col_get(&o->cols[i], o->row, &d);
+        wr_buf_putc(b, '"');
+        wr_buf_puts(b, s->names[i]);
+        wr_buf_puts(b, "\":");
+        wr_json_put_datum(b, s->types[i], &d);
+    }
+    if (o->windowed)
+        wr_buf_printf(b, "%s\"WINDOWSTART\":%" PRId64 ",\"WINDOWEND\":%" PRId64,
+                      n ? "," : "", o->wstart, o->wend);
+    if (!o->value)
+        wr_buf_puts(b, ",\"_deleted\":true");
+    wr_buf_puts(b, "}\n");
+    fwrite(b->s, 1, b->len, stdout);
+    return WEIR_OK;
+}
+
+static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes)
+{
+    weir_status st;
+    if (p->nscan != 1 || !p->scans[0].file) {
+        fprintf(stderr,
+                "weir run: %s: only FILE= sources can be run yet (source %s)\n",
+                p->id, p->scans[0].name);
+        return 1;
+    }
+    runout ro = {NULL, WR_BUF_INIT};
+    wr_file_source *fs = wr_file_source_open(p->scans[0].file, &st);
+    if (!fs) {
+        fprintf(stderr, "weir run: %s\n", st.msg);
+        return 1;
+    }
+    if (p->sink.name && p->sink.topic && p->sink.file_sink) {
+        ro.file = fopen(p->sink.topic, "w");
+        if (!ro.file) {
+            fprintf(stderr, "weir run: %s: %s\n", p->sink.topic,
+                    strerror(errno));
+            wr_file_source_close(fs);
+            return 1;
+        }
+    }
+    wr_qrun *r = wr_qrun_new(p, threads, print_row, &ro, &st);
+    int rc = r ? 0 : 1;
+    while (r && !wr_qrun_done(r)) {
+        const wr_record *recs;
+        int n;
+        if (wr_file_source_next(fs, batch_bytes, &recs, &n, &st) != WEIR_OK) {
+            fprintf(stderr, "weir run: %s\n", st.msg);
+            rc = 1;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (wr_qrun_batch(r, 0, recs, n, &st) != WEIR_OK) {
+            fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
+            rc = 1;
+            break;
+        }
+    }
+    if (r) {
+        const wr_qstats *qs = wr_qrun_stats(r);
+        if (qs->decode_errors || qs->late || qs->eval_errors)
+            fprintf(stderr,
+                    "weir run: %s: %" PRId64 " records skipped (bad input), "
+                    "%" PRId64 " late, %" PRId64 " expression errors%s%s\n",
+                    p->id, qs->decode_errors, qs->late, qs->eval_errors,
+                    qs->last_error[0] ? "; last: " : "", qs->last_error);
+    }
+    fflush(stdout);
+    if (ro.file)
+        fclose(ro.file);
+    wr_buf_fini(&ro.line);
+    wr_qrun_free(r);
+    wr_file_source_close(fs);
+    return rc;
+}
+
+int wr_cmd_run(int argc, char **argv)
+{
+    int threads = 1;
+    size_t batch_bytes = 64u << 20;
+    const char *file = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+            const char *v = argv[++i];
+            threads = !strcmp(v, "*") || !strcmp(v, "local[*]") ? 2 : atoi(v);
+            if (threads < 1 || threads > 256) {
+                fprintf(stderr, "weir run: --threads wants 1..256\n");
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--batch-bytes") && i + 1 < argc) {
+            batch_bytes = (size_t)atoll(argv[++i]);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "usage: weir run [--threads K] [--batch-bytes N] "
+                            "FILE.sql\n");
+            return 2;
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "weir run: no statements file\n");
+        return 2;
+    }
+    size_t len;
+    char *sql = wr_shell_read_file(file, &len);
+    if (!sql) {
+        fprintf(stderr, "weir run: %s: %s\n", file, strerror(errno));
+        return 2;
+    }
+    weir_status st;
+    weir_engine *e = weir_engine_new(&st);
+    int rc = e ? 0 : 1;
+    size_t pos = 0;
+    int nq = 0;
+    while (rc == 0 && pos < len) {
+        weir_stmt *s = NULL;
+        if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
+            wr_diag_print(stderr, file, sql, len, &st);
+            rc = 1;
+            break;
+        }
+        if (!s)
+            break;
+        const wr_bound *b = wr_stmt_bound(s);
+        wr_qplan *plan = NULL;
+        if (b->query) {
+            const wr_source *sink =
+                b->create ? b->create
+                : b->sink_name
+                    ? wr_catalog_get(wr_engine_catalog(e), b->sink_name)
+                    : NULL;
+            char id[64];
+            snprintf(id, sizeof id, "%s_%d",
+                     b->query_kind ? b->query_kind : "PUSH", nq++);
+            plan = wr_plan_lower(wr_engine_catalog(e), b->query, sink, id, &st);
+            if (!plan) {
+                if (st.loc.off < 0)
+                    st.loc = wr_stmt_ast(s)->loc;
+                wr_diag_print(stderr, file, sql, len, &st);
+                rc = 1;
+            }
+        }
+        if (rc == 0 && weir_stmt_apply(s, &st) != WEIR_OK) {
+            wr_diag_print(stderr, file, sql, len, &st);
+            rc = 1;
+        }
+        if (rc == 0 && plan)
+            rc = run_plan(plan, threads, batch_bytes);
+        wr_plan_free(plan);
+        weir_stmt_free(s);
+    }
+    weir_engine_free(e);
+    free(sql);
+    return rc;
+}

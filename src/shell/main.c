@@ -34,8 +34,9 @@ static void usage(FILE *out)
         "  test -s STMTS.sql -i INPUT.json [-o EXPECTED.json] [--actual F]\n"
         "                              run statements over test inputs (ksqlDB\n"
         "                              test-runner files) and compare\n"
-        "  explain [--ast] FILE.sql ...\n"
-        "                              print the logical plan of each query\n"
+        "  explain [--ast | --format dot] FILE.sql ...\n"
+        "                              print the logical plan and the DAG of\n"
+        "                              each query (dot: a Graphviz picture)\n"
         "                              (--ast: the syntax tree of every "
         "statement)\n"
         "\n"
@@ -88,7 +89,7 @@ char *wr_shell_read_file(const char *path, size_t *len)
     return buf;
 }
 
-typedef enum { MODE_CHECK, MODE_EXPLAIN, MODE_AST } run_mode;
+typedef enum { MODE_CHECK, MODE_EXPLAIN, MODE_AST, MODE_DOT } run_mode;
 
 /* Runs every statement of one file through the engine. Returns the number
  * of statements that failed, or -1 when the file cannot be read. */
@@ -115,7 +116,14 @@ static int run_file(weir_engine *e, const char *path, run_mode mode,
         }
         if (!s)
             break;
-        if (mode == MODE_AST || mode == MODE_EXPLAIN) {
+        if (mode == MODE_DOT) {
+            char *out = weir_stmt_explain_dot(s);
+            if (out && *out) {
+                fputs(out, stdout);
+                ++*nquery;
+            }
+            weir_free(out);
+        } else if (mode == MODE_AST || mode == MODE_EXPLAIN) {
             char *out =
                 mode == MODE_AST ? weir_stmt_ast(s) : weir_stmt_explain(s);
             weir_loc loc = weir_stmt_loc(s);
@@ -197,6 +205,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "explain")) {
         if (argc > 2 && !strcmp(argv[2], "--ast"))
             return cmd_files(argc - 3, argv + 3, MODE_AST);
+        if (argc > 3 && !strcmp(argv[2], "--format") &&
+            !strcmp(argv[3], "dot"))
+            return cmd_files(argc - 4, argv + 4, MODE_DOT);
         return cmd_files(argc - 2, argv + 2, MODE_EXPLAIN);
     }
     if (!strcmp(cmd, "test"))
