@@ -40,6 +40,15 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
                    const wr_sink_row *meta, wr_buf *kbuf, wr_buf *vbuf,
                    wr_out_fn out, void *ctx, weir_status *st);
 
+/* op_join.c: joins of the left-deep join tree. */
+typedef struct wr_joinop wr_joinop;
+wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st);
+void wr_joinop_free(wr_joinop *j);
+/* Runs the selected rows of scan si's batch `in` through the joins; out
+ * gets the joined wide rows (in ar). */
+weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
+                          wr_arena *ar, wr_eval_ctx *cx, weir_status *st);
+
 /* op_aggregate.c: the stateful (window) aggregate of one key partition. */
 typedef struct wr_aggop wr_aggop;
 wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st);

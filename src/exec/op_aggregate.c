@@ -463,7 +463,6 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
                         wr_eval_ctx *cx, wr_qstats *stats, weir_status *st)
 {
     const wr_pagg *a = op->a;
-    const wr_pscan *sc = &op->p->scans[0];
     /* GROUP BY ignores null-valued records. */
     int ntomb = 0;
     for (int k = 0; k < b->nsel; k++)
@@ -516,7 +515,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     wr_datum *key = wr_arena_alloc(b->ar, sizeof(wr_datum) * (size_t)(ng + 1));
     if (!states || !rows || !seqs || !key)
         return nomem(st);
-    const int64_t *rt = WR_COL_I64(&b->cols[sc->col_rowtime]);
+    const int64_t *rt = WR_COL_I64(&b->cols[op->p->ts_col]);
     int kind = a->window.kind;
     bool rows_win = a->window.rows;
     int m = 0;

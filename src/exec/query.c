@@ -51,6 +51,7 @@ struct wr_qrun {
     wr_out_fn out;
     void *ctx;
     wr_aggop *agg;
+    wr_joinop *join; /* joins, or NULL */
     worker *w;    /* threads workers */
     wr_qstats stats;
     int64_t emitted;
@@ -89,6 +90,10 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         wr_qrun_free(r);
         return NULL;
     }
+    if (p->njoin && !(r->join = wr_joinop_new(p, st))) {
+        wr_qrun_free(r);
+        return NULL;
+    }
     /* Partial aggregates, one per worker, for parallel stage 0. */
     for (int i = 0; p->agg && r->threads > 1 && wr_aggop_splittable(r->agg) &&
                     i < r->threads;
@@ -120,6 +125,7 @@ void wr_qrun_free(wr_qrun *r)
         wr_aggop_free(r->w[i].part);
     wr_free(r->w);
     wr_aggop_free(r->agg);
+    wr_joinop_free(r->join);
     wr_free(r);
 }
 
@@ -182,8 +188,19 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         if (b.n == 0)
             continue;
         weir_rc rc;
+        bool keep_tomb = s->table;
+        if (r->join) {
+            wr_batch jb;
+            rc = wr_joinop_process(r->join, si, &b, &jb, w->ar, &w->cx, st);
+            if (rc != WEIR_OK)
+                return rc;
+            b = jb;
+            keep_tomb = false;
+            if (b.n == 0)
+                continue;
+        }
         if (p->where &&
-            (rc = wr_op_filter(p->where, &b, s->table, &w->cx, st)) != WEIR_OK)
+            (rc = wr_op_filter(p->where, &b, keep_tomb, &w->cx, st)) != WEIR_OK)
             return rc;
         if (b.nsel == 0)
             continue;
@@ -199,11 +216,12 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
             return nomem(st);
         if ((rc = wr_op_project(p->out, p->nout, &b, oc, &w->cx, st)) != WEIR_OK)
             return rc;
-        const int64_t *rt = WR_COL_I64(&b.cols[s->col_rowtime]);
+        const int64_t *rt = WR_COL_I64(&b.cols[p->ts_col]);
         for (int k = 0; k < b.nsel; k++) {
             int row = wr_batch_row(&b, k);
             wr_sink_row meta = {rt[row], b.tomb[row] != 0, false, 0, 0, false};
-            if (s->col_wstart >= 0 && !wr_col_is_null(&b.cols[s->col_wstart], row)) {
+            if (!r->join && s->col_wstart >= 0 &&
+                !wr_col_is_null(&b.cols[s->col_wstart], row)) {
                 meta.windowed = true;
                 meta.wstart = WR_COL_I64(&b.cols[s->col_wstart])[row];
                 meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
@@ -267,7 +285,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     weir_rc rc = WEIR_OK;
     r->stats.batches++;
     int k = r->threads;
-    if (k > 1 && (!r->agg || r->w[0].part) && n >= 2 * WR_VECTOR) {
+    if (k > 1 && !r->join && (!r->agg || r->w[0].part) &&
+        n >= 2 * WR_VECTOR) {
         pthread_t tid[256];
         int per = (n + k - 1) / k;
         bool started[256] = {false};

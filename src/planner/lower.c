@@ -180,12 +180,20 @@ static weir_rc build_decoder(lower *l, int si)
 
 /* ---- expression maps ------------------------------------------------------ */
 
-/* Scan-batch map: a column of source 0 is its scope index. */
+/* Scan-batch map: a column of source 0 is its scope index; with joins, the
+ * wide row's column. */
 static int map_scan(void *ctx, const wr_expr *e)
 {
     lower *l = ctx;
     if (e->kind != WR_E_COLUMN)
         return -1;
+    if (l->p->njoin) {
+        if (e->src >= 0 && e->src < l->p->nscan)
+            return l->p->scan_off[e->src] + e->col;
+        if (e->src == WR_SRC_JOINKEY)
+            return l->p->joinkey_col;
+        return -2;
+    }
     if (e->src == 0)
         return e->col;
     if (e->src == WR_SRC_WINDOW && l->p->scans[0].col_wstart >= 0)
@@ -318,6 +326,73 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     return WEIR_OK;
 }
 
+/* ---- joins ------------------------------------------------------------------ */
+
+static weir_rc lower_joins(lower *l, const wr_lnode *top)
+{
+    wr_qplan *p = l->p;
+    p->njoin = p->nscan - 1;
+    p->joins = wr_arena_zalloc(l->ar, sizeof *p->joins * (size_t)p->njoin);
+    p->scan_off = wr_arena_zalloc(l->ar, sizeof(int) * (size_t)p->nscan);
+    if (!p->joins || !p->scan_off)
+        return oom(l);
+    int w = 0;
+    for (int i = 0; i < p->nscan; i++) {
+        p->scan_off[i] = w;
+        w += p->scans[i].ncols;
+    }
+    p->joinkey_col = w;
+    p->wide_ncols = w + 2;
+    p->ts_col = w + 1;
+    p->wide_types =
+        wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)p->wide_ncols);
+    if (!p->wide_types)
+        return oom(l);
+    for (int i = 0; i < p->nscan; i++)
+        for (int c = 0; c < p->scans[i].ncols; c++)
+            p->wide_types[p->scan_off[i] + c] = p->scans[i].types[c];
+    p->wide_types[w + 1] = wr_type_prim(WR_T_BIGINT);
+    /* Joins from the bottom of the left-deep tree. */
+    const wr_lnode *js[64];
+    int nj = 0;
+    for (const wr_lnode *n = top; n; n = n->input)
+        if (n->kind == WR_L_JOIN && nj < 64)
+            js[nj++] = n;
+    if (nj != p->njoin)
+        return weir_status_set(l->st, WEIR_E_INTERNAL, WEIR_NOLOC,
+                               "join tree does not match its sources");
+    for (int j = 0; j < nj; j++) {
+        const wr_lnode *n = js[nj - 1 - j];
+        wr_pjoin *pj = &p->joins[j];
+        pj->type = n->join_type;
+        pj->right_scan = n->right ? n->right->src : j + 1;
+        pj->right_table = p->scans[pj->right_scan].table;
+        bool left_table = j == 0 && p->scans[0].table;
+        if (left_table)
+            return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                                   "table-table joins are not supported by "
+                                   "the executor yet");
+        pj->windowed = n->windowed_join;
+        pj->before = n->within_before;
+        pj->after = n->within_after;
+        pj->grace = n->join_grace;
+        pj->lkey = compile(l, n->left_key, map_scan);
+        pj->rkey = pj->lkey ? compile(l, n->right_key, map_scan) : NULL;
+        if (!pj->rkey)
+            return l->st->code;
+        if (!p->wide_types[w])
+            p->wide_types[w] = n->left_key->type->kind == WR_T_NULL
+                                   ? n->right_key->type
+                                   : n->left_key->type;
+        /* The join keys are read from both sides. */
+        mark_used(l, n->left_key);
+        mark_used(l, n->right_key);
+    }
+    if (!p->wide_types[w])
+        p->wide_types[w] = wr_type_prim(WR_T_STRING);
+    return WEIR_OK;
+}
+
 /* ---- the plan --------------------------------------------------------------- */
 
 static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
@@ -382,12 +457,6 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
         proj = proj->input;
     const wr_lnode *join = find_node(proj, WR_L_JOIN);
     const wr_lnode *rep = find_node(proj, WR_L_REPARTITION);
-    if (join) {
-        weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                        "%s joins are not supported by the executor yet",
-                        join->join_desc ? join->join_desc : "");
-        goto fail;
-    }
     if (rep) {
         weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
                         "PARTITION BY is not supported by the executor yet");
@@ -401,6 +470,9 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
         if ((rc = lower_scan(&l, i)) != WEIR_OK)
             goto fail;
     p->source_table = q->srcs[0].table;
+    p->ts_col = p->scans[0].col_rowtime;
+    if (join && (rc = lower_joins(&l, proj)) != WEIR_OK)
+        goto fail;
 
     /* Column usage over every expression of the query. */
     const wr_lnode *agg = find_node(proj, WR_L_AGGREGATE);

@@ -97,11 +97,33 @@ typedef struct wr_pagg {
     wr_xexpr *having;        /* over the aggregate batch, or NULL */
 } wr_pagg;
 
+/* One binary join of a left-deep join tree: the rows of scans 0..j (the
+ * left side, a stream or a join result) with scan j+1 (the right side). */
+typedef struct wr_pjoin {
+    wr_join_type type;     /* INNER, LEFT, RIGHT, FULL */
+    bool right_table;      /* stream-table join: right side is a table */
+    bool windowed;         /* stream-stream: WITHIN given */
+    int64_t before, after; /* WITHIN (before, after) in ms */
+    int64_t grace;         /* GRACE PERIOD in ms, -1: not given (eager
+                              null-padded outer results, ksqlDB legacy) */
+    wr_xexpr *lkey;        /* left key over the wide row */
+    wr_xexpr *rkey;        /* right key over the wide row */
+    int right_scan;        /* j + 1 */
+} wr_pjoin;
+
 typedef struct wr_qplan {
     const char *id;        /* query id (CSAS_X_0) or "push" */
     const char *sql;       /* statement text (borrowed) */
     int nscan;             /* sources (1 without joins) */
     wr_pscan *scans;       /* nscan scans */
+    int njoin;             /* joins (nscan - 1), 0 without joins */
+    wr_pjoin *joins;       /* left-deep, bottom first */
+    int *scan_off;         /* joins: first wide column of each scan */
+    int wide_ncols;        /* joins: columns of the wide row */
+    const wr_type **wide_types; /* joins: their types */
+    int joinkey_col;       /* joins: the synthetic ROWKEY column */
+    int ts_col;            /* ROWTIME of the batch reaching WHERE: the scan's,
+                              or the wide row's join timestamp */
     wr_xexpr *where;       /* over the scan batch, or NULL */
     wr_pagg *agg;          /* aggregation, or NULL */
     int nout;              /* output columns = sink columns */

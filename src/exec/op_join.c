@@ -1,0 +1,427 @@
+/*
+ * Operator: Join
+ * Inputs:   scan batches of the query's sources (a left-deep join tree:
+ *           join j combines the rows of scans 0..j with scan j+1).
+ * Output:   wide rows: every source's columns side by side (scan i at
+ *           plan->scan_off[i]), then the synthetic join key (ROWKEY) and the
+ *           join timestamp; a missing side of an outer join is NULL.
+ * State:    stream-table: the table side, latest row per key (a tombstone
+ *           deletes); stream-stream: both sides' rows buffered per key with
+ *           their ROWTIME until the join window plus grace has passed. Rows
+ *           are malloc'd copies (strings included) owned by the operator.
+ * Time:     stream-table results carry the stream row's ROWTIME;
+ *           stream-stream results the later of the two. Stream time is the
+ *           highest ROWTIME a join has seen; a buffered row expires when
+ *           its window (WITHIN before/after) plus grace is behind it.
+ * Emission: only the stream side triggers a stream-table join. Outer
+ *           stream-stream joins without GRACE PERIOD emit the null-padded
+ *           row eagerly when a row finds no match (ksqlDB's legacy
+ *           behaviour); with GRACE PERIOD they emit it when the row expires
+ *           without ever having matched.
+ * Errors:   a NULL join key never matches (INNER drops the row; an outer
+ *           side keeps it null-padded).
+ */
+#include "exec/exec_int.h"
+
+#include <stdlib.h>
+
+#define LEGACY_GRACE_MS (24LL * 3600 * 1000)
+
+typedef struct jrow {
+    wr_datum *d;  /* wide row (wide_ncols datums) */
+    wr_datum key; /* join key of this side */
+    int64_t ts;   /* ROWTIME */
+    bool matched; /* found a partner at least once */
+} jrow;
+
+typedef struct jside {
+    jrow **r;
+    int n, cap;
+} jside;
+
+typedef struct jnode {
+    jside left, right;   /* stream-stream buffers; right: the table */
+    int64_t stream_time; /* highest ROWTIME seen */
+} jnode;
+
+struct wr_joinop {
+    const wr_qplan *p;
+    jnode *nodes;
+    wr_datum **out; /* wide rows produced in this batch (owned) */
+    int nout, ocap;
+    wr_arena *scratch; /* key evaluation */
+};
+
+static void row_free(jrow *r)
+{
+    if (r)
+        wr_free(r);
+}
+
+/* Copies a wide row (and its strings) into one block. */
+static jrow *row_new(const wr_qplan *p, const wr_datum *d, const wr_type *kt,
+                     const wr_datum *key, int64_t ts)
+{
+    int w = p->wide_ncols;
+    size_t bytes = sizeof(jrow) + sizeof(wr_datum) * (size_t)w;
+    for (int i = 0; i < w; i++)
+        if (!d[i].null && p->wide_types[i] &&
+            (p->wide_types[i]->kind == WR_T_STRING ||
+             p->wide_types[i]->kind == WR_T_BYTES))
+            bytes += (size_t)d[i].u.str.len;
+    if (key && !key->null && kt &&
+        (kt->kind == WR_T_STRING || kt->kind == WR_T_BYTES))
+        bytes += (size_t)key->u.str.len;
+    jrow *r = wr_malloc(bytes);
+    if (!r)
+        return NULL;
+    r->d = (wr_datum *)(r + 1);
+    char *sp = (char *)(r->d + w);
+    for (int i = 0; i < w; i++) {
+        r->d[i] = d[i];
+        const wr_type *t = p->wide_types[i];
+        if (!d[i].null && t &&
+            (t->kind == WR_T_STRING || t->kind == WR_T_BYTES)) {
+            if (d[i].u.str.len)
+                memcpy(sp, d[i].u.str.p, (size_t)d[i].u.str.len);
+            r->d[i].u.str.p = sp;
+            sp += d[i].u.str.len;
+        } else if (!d[i].null && t &&
+                   (t->kind == WR_T_ARRAY || t->kind == WR_T_MAP ||
+                    t->kind == WR_T_STRUCT)) {
+            r->d[i].null = true; /* nested values are not kept yet */
+        }
+    }
+    memset(&r->key, 0, sizeof r->key);
+    r->key.null = true;
+    if (key) {
+        r->key = *key;
+        if (!key->null && kt &&
+            (kt->kind == WR_T_STRING || kt->kind == WR_T_BYTES)) {
+            if (key->u.str.len)
+                memcpy(sp, key->u.str.p, (size_t)key->u.str.len);
+            r->key.u.str.p = sp;
+        }
+    }
+    r->ts = ts;
+    r->matched = false;
+    return r;
+}
+
+static bool side_add(jside *s, jrow *r)
+{
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 16;
+        jrow **n = wr_realloc(s->r, sizeof(jrow *) * (size_t)nc);
+        if (!n)
+            return false;
+        s->r = n;
+        s->cap = nc;
+    }
+    s->r[s->n++] = r;
+    return true;
+}
+
+wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st)
+{
+    wr_joinop *j = wr_malloc(sizeof *j);
+    if (!j) {
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return NULL;
+    }
+    memset(j, 0, sizeof *j);
+    j->p = p;
+    j->nodes = wr_malloc(sizeof(jnode) * (size_t)p->njoin);
+    j->scratch = wr_arena_new(1 << 14);
+    if (!j->nodes || !j->scratch) {
+        wr_joinop_free(j);
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return NULL;
+    }
+    memset(j->nodes, 0, sizeof(jnode) * (size_t)p->njoin);
+    for (int i = 0; i < p->njoin; i++)
+        j->nodes[i].stream_time = INT64_MIN;
+    return j;
+}
+
+static void side_free(jside *s)
+{
+    for (int i = 0; i < s->n; i++)
+        row_free(s->r[i]);
+    wr_free(s->r);
+}
+
+void wr_joinop_free(wr_joinop *j)
+{
+    if (!j)
+        return;
+    for (int i = 0; j->nodes && i < j->p->njoin; i++) {
+        side_free(&j->nodes[i].left);
+        side_free(&j->nodes[i].right);
+    }
+    for (int i = 0; i < j->nout; i++)
+        wr_free(j->out[i]);
+    wr_free(j->out);
+    wr_free(j->nodes);
+    wr_arena_free(j->scratch);
+    wr_free(j);
+}
+
+/* Evaluates key expression x over one wide row. */
+static bool eval_key(wr_joinop *j, const wr_xexpr *x, const wr_datum *d,
+                     wr_datum *out, wr_eval_ctx *cx, weir_status *st)
+{
+    int c = wr_xexpr_column(x);
+    if (c >= 0) {
+        *out = d[c];
+        return true;
+    }
+    const wr_qplan *p = j->p;
+    wr_batch b;
+    if (!wr_batch_init(&b, j->scratch, p->wide_ncols, p->wide_types, 1))
+        return false;
+    for (int i = 0; i < p->wide_ncols; i++)
+        wr_col_put(&b.cols[i], 0, &d[i]);
+    b.n = 1;
+    b.nsel = 1;
+    wr_col oc;
+    if (wr_expr_eval(x, &b, &oc, cx, st) != WEIR_OK)
+        return false;
+    wr_col_get(&oc, 0, out);
+    return true;
+}
+
+static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
+                    const wr_datum *key, const wr_type *kt,
+                    wr_eval_ctx *cx, weir_status *st);
+
+/* The combination of a left wide row and a right one (right's scan
+ * columns). Either may be NULL (outer joins). Result in scratch. */
+static wr_datum *combine(wr_joinop *j, int node, const wr_datum *l,
+                         const wr_datum *r)
+{
+    const wr_qplan *p = j->p;
+    int w = p->wide_ncols;
+    wr_datum *o = wr_arena_alloc(j->scratch, sizeof(wr_datum) * (size_t)w);
+    if (!o)
+        return NULL;
+    for (int i = 0; i < w; i++)
+        o[i].null = true;
+    int rs = p->joins[node].right_scan;
+    int r0 = p->scan_off[rs], r1 = r0 + p->scans[rs].ncols;
+    for (int i = 0; i < w; i++) {
+        bool right = i >= r0 && i < r1;
+        if (right && r)
+            o[i] = r[i];
+        else if (!right && l)
+            o[i] = l[i];
+    }
+    return o;
+}
+
+static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
+                    int64_t ts, bool tomb, wr_eval_ctx *cx, weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    const wr_pjoin *pj = &p->joins[node];
+    jnode *jn = &j->nodes[node];
+    wr_datum key;
+    if (!eval_key(j, left ? pj->lkey : pj->rkey, row, &key, cx, st))
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    const wr_type *kt = wr_xexpr_type(left ? pj->lkey : pj->rkey);
+    const wr_type *ktr = wr_xexpr_type(pj->rkey);
+    bool louter = pj->type == WR_JOIN_LEFT || pj->type == WR_JOIN_FULL;
+    bool router = pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL;
+    if (pj->right_table) {
+        if (!left) {
+            for (int i = 0; i < jn->right.n; i++)
+                if (wr_datum_equal(ktr, &jn->right.r[i]->key, &key)) {
+                    row_free(jn->right.r[i]);
+                    jn->right.r[i] = jn->right.r[--jn->right.n];
+                    break;
+                }
+            if (tomb || key.null)
+                return WEIR_OK;
+            jrow *r = row_new(p, row, ktr, &key, ts);
+            if (!r || !side_add(&jn->right, r))
+                return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                       "out of memory");
+            return WEIR_OK;
+        }
+        if (tomb)
+            return WEIR_OK;
+        const jrow *m = NULL;
+        for (int i = 0; !key.null && i < jn->right.n && !m; i++)
+            if (wr_datum_equal(ktr, &jn->right.r[i]->key, &key))
+                m = jn->right.r[i];
+        if (!m && !louter)
+            return WEIR_OK;
+        wr_datum *o = combine(j, node, row, m ? m->d : NULL);
+        if (!o)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        return emit(j, node, o, ts, &key, kt, cx, st);
+    }
+    /* Stream-stream. */
+    if (tomb || key.null)
+        return WEIR_OK;
+    if (ts > jn->stream_time)
+        jn->stream_time = ts;
+    jside *other = left ? &jn->right : &jn->left;
+    bool any = false;
+    for (int i = 0; i < other->n; i++) {
+        jrow *x = other->r[i];
+        if (!wr_datum_equal(kt, &x->key, &key))
+            continue;
+        int64_t lo = left ? ts - pj->before : ts - pj->after;
+        int64_t hi = left ? ts + pj->after : ts + pj->before;
+        if (x->ts < lo || x->ts > hi)
+            continue;
+        any = true;
+        x->matched = true;
+        wr_datum *o = left ? combine(j, node, row, x->d)
+                           : combine(j, node, x->d, row);
+        if (!o)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        weir_rc rc = emit(j, node, o, ts > x->ts ? ts : x->ts, &key, kt, cx,
+                          st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    jrow *r = row_new(p, row, kt, &key, ts);
+    if (!r || !side_add(left ? &jn->left : &jn->right, r))
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    r->matched = any;
+    if (!any && pj->grace < 0 && (left ? louter : router)) {
+        wr_datum *o = left ? combine(j, node, row, NULL)
+                           : combine(j, node, NULL, row);
+        if (!o)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        return emit(j, node, o, ts, &key, kt, cx, st);
+    }
+    return WEIR_OK;
+}
+
+static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
+                    const wr_datum *key, const wr_type *kt, wr_eval_ctx *cx,
+                    weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    (void)kt;
+    if (row[p->joinkey_col].null && key)
+        row[p->joinkey_col] = *key;
+    row[p->ts_col].null = false;
+    row[p->ts_col].u.i64 = ts;
+    if (node + 1 < p->njoin)
+        return push(j, node + 1, true, row, ts, false, cx, st);
+    jrow *r = row_new(p, row, NULL, NULL, ts);
+    if (!r)
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    if (j->nout == j->ocap) {
+        int nc = j->ocap ? j->ocap * 2 : 16;
+        wr_datum **n = wr_realloc(j->out, sizeof(void *) * (size_t)nc);
+        if (!n) {
+            row_free(r);
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        }
+        j->out = n;
+        j->ocap = nc;
+    }
+    j->out[j->nout++] = (wr_datum *)r; /* the block starts with the jrow */
+    return WEIR_OK;
+}
+
+/* Expires buffered stream-stream rows whose window and grace are behind
+ * stream time, emitting unmatched outer rows null-padded (with GRACE). */
+static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    for (int node = 0; node < p->njoin; node++) {
+        const wr_pjoin *pj = &p->joins[node];
+        jnode *jn = &j->nodes[node];
+        if (pj->right_table || jn->stream_time == INT64_MIN)
+            continue;
+        int64_t grace = pj->grace >= 0 ? pj->grace : LEGACY_GRACE_MS;
+        for (int side = 0; side < 2; side++) {
+            jside *s = side == 0 ? &jn->left : &jn->right;
+            bool outer = side == 0 ? (pj->type == WR_JOIN_LEFT ||
+                                      pj->type == WR_JOIN_FULL)
+                                   : (pj->type == WR_JOIN_RIGHT ||
+                                      pj->type == WR_JOIN_FULL);
+            int64_t span = side == 0 ? pj->after : pj->before;
+            int k = 0;
+            for (int i = 0; i < s->n; i++) {
+                jrow *r = s->r[i];
+                if (r->ts + span + grace >= jn->stream_time) {
+                    s->r[k++] = r;
+                    continue;
+                }
+                if (outer && !r->matched && pj->grace >= 0) {
+                    wr_datum *o = side == 0 ? combine(j, node, r->d, NULL)
+                                            : combine(j, node, NULL, r->d);
+                    weir_rc rc = o ? emit(j, node, o, r->ts, &r->key,
+                                          NULL, cx, st)
+                                   : weir_status_set(st, WEIR_E_NOMEM,
+                                                     WEIR_NOLOC,
+                                                     "out of memory");
+                    if (rc != WEIR_OK)
+                        return rc;
+                }
+                row_free(r);
+            }
+            s->n = k;
+        }
+    }
+    return WEIR_OK;
+}
+
+weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
+                          wr_arena *ar, wr_eval_ctx *cx, weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    const wr_pscan *s = &p->scans[si];
+    int w = p->wide_ncols;
+    int off = p->scan_off[si];
+    for (int i = 0; i < j->nout; i++)
+        wr_free(j->out[i]);
+    j->nout = 0;
+    wr_datum *row = wr_arena_alloc(ar, sizeof(wr_datum) * (size_t)w);
+    if (!row)
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    for (int k = 0; k < in->nsel; k++) {
+        int r = wr_batch_row(in, k);
+        for (int i = 0; i < w; i++)
+            row[i].null = true;
+        for (int c = 0; c < s->ncols; c++)
+            wr_col_get(&in->cols[c], r, &row[off + c]);
+        int64_t ts = WR_COL_I64(&in->cols[s->col_rowtime])[r];
+        wr_arena_reset(j->scratch);
+        weir_rc rc = si == 0 ? push(j, 0, true, row, ts, in->tomb[r], cx, st)
+                             : push(j, si - 1, false, row, ts, in->tomb[r],
+                                    cx, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    weir_rc rc = expire(j, cx, st);
+    if (rc != WEIR_OK)
+        return rc;
+    if (!wr_batch_init(out, ar, w, p->wide_types, j->nout ? j->nout : 1))
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    for (int i = 0; i < j->nout; i++) {
+        const jrow *jr = (const jrow *)j->out[i];
+        for (int c = 0; c < w; c++) {
+            wr_datum d;
+            if (!wr_datum_copy(ar, p->wide_types[c], &jr->d[c], &d))
+                return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                       "out of memory");
+            wr_col_put(&out->cols[c], i, &d);
+        }
+    }
+    out->n = j->nout;
+    out->nsel = j->nout;
+    out->sel = NULL;
+    return WEIR_OK;
+}
