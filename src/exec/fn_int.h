@@ -80,6 +80,22 @@ static inline void wr_fn_put_str(wr_col *out, int i, const char *p, size_t n)
     for (int k_ = 0, i = 0;                                                    \
          k_ < (b)->nsel && ((i = wr_batch_row((b), k_)), 1); k_++)
 
+/* Copies a's NULL bits (or-ed with c's when c is not NULL) into out over
+ * the selected rows of b. */
+static inline void wr_fn_nulls(wr_col *out, const wr_col *a, const wr_col *c,
+                               const wr_batch *b)
+{
+    if (!b->sel) {
+        int words = (b->n + 63) / 64;
+        for (int w = 0; w < words; w++)
+            out->nulls[w] = a->nulls[w] | (c ? c->nulls[w] : 0);
+        return;
+    }
+    WR_FOR_SEL(b, i)
+    wr_col_set_null(out, i,
+                    wr_col_is_null(a, i) || (c && wr_col_is_null(c, i)));
+}
+
 /* ---- UTF-8 ------------------------------------------------------------- */
 
 /* Decodes the code point at s[*pos] (pos < n) and advances *pos; invalid

@@ -1,0 +1,2 @@
+CREATE STREAM s (id INT KEY, name STRING, score DOUBLE) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='DELIMITED');
+CREATE STREAM out AS SELECT id, UCASE(name) AS name, score * 2 AS twice FROM s WHERE score > 1.5;
