@@ -231,7 +231,8 @@ static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
             return g;
     if (op->ngroups >= op->nbuckets && !rehash(op))
         return NULL;
-    size_t bytes = sizeof(wgroup) + sizeof(wr_datum) * (size_t)op->ngroup;
+    size_t hdr = (sizeof(wgroup) + 15) & ~(size_t)15; /* wr_datum align */
+    size_t bytes = hdr + sizeof(wr_datum) * (size_t)op->ngroup;
     for (int i = 0; i < op->ngroup; i++)
         if (!k[i].null && (op->a->gtypes[i]->kind == WR_T_STRING ||
                            op->a->gtypes[i]->kind == WR_T_BYTES))
@@ -240,7 +241,7 @@ static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
     if (!g)
         return NULL;
     memset(g, 0, sizeof *g);
-    g->key = (wr_datum *)(g + 1);
+    g->key = (wr_datum *)((char *)g + hdr);
     char *sp = (char *)(g->key + op->ngroup);
     for (int i = 0; i < op->ngroup; i++) {
         g->key[i] = k[i];
@@ -395,7 +396,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
                 me = g->sess[i].end;
         }
     }
-    if (me < wm) {
+    if (wm != INT64_MIN && me < wm - gap) { /* Kafka Streams: end < close */
         stats->late++;
         return WEIR_OK;
     }

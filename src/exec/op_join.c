@@ -310,8 +310,8 @@ static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
 {
     const wr_qplan *p = j->p;
     (void)kt;
-    if (row[p->joinkey_col].null && key)
-        row[p->joinkey_col] = *key;
+    if (key && (!key->null || node == p->njoin - 1))
+        row[p->joinkey_col] = *key; /* the last join's key wins */
     row[p->ts_col].null = false;
     row[p->ts_col].u.i64 = ts;
     if (node + 1 < p->njoin)

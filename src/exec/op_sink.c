@@ -42,6 +42,8 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
         if (!d.null)
             o.ts = s->types[s->ts_col]->kind == WR_T_INT ? d.u.i32 : d.u.i64;
     }
+    if (o.ts < 0)
+        return WEIR_OK; /* Kafka rejects negative timestamps: ksqlDB skips */
     o.windowed = meta->windowed;
     o.wstart = meta->wstart;
     o.wend = meta->wend;

@@ -2352,6 +2352,14 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                 items[i].key = true;
                 continue;
             }
+            /* ksqlDB keys the result by the leftmost source's column of
+             * the key class when several are projected. */
+            if (e->src < items[first].expr->src) {
+                items[first].key = false;
+                items[i].key = true;
+                first = i;
+                continue;
+            }
             /* Another column of the key class is an ordinary value; the
              * key column itself may not appear twice. */
             const wr_expr *f = items[first].expr;

@@ -393,6 +393,38 @@ static weir_rc lower_joins(lower *l, const wr_lnode *top)
     return WEIR_OK;
 }
 
+/* True when e is one side of the criterion of the last join (the one
+ * whose key the result rows carry). */
+static bool is_join_key(const wr_lnode *top, const wr_expr *e)
+{
+    /* The class of expressions equated with the last join's criterion,
+     * through the criteria of the joins below it. */
+    const wr_expr *cls[128];
+    int n = 0;
+    cls[n++] = top->left_key;
+    cls[n++] = top->right_key;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const wr_lnode *j = top->input; j; j = j->input) {
+            if (j->kind != WR_L_JOIN)
+                continue;
+            bool l = false, r = false;
+            for (int i = 0; i < n; i++) {
+                l = l || wr_expr_equal(cls[i], j->left_key);
+                r = r || wr_expr_equal(cls[i], j->right_key);
+            }
+            if (l != r && n < 128) {
+                cls[n++] = l ? j->right_key : j->left_key;
+                grew = true;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++)
+        if (wr_expr_equal(e, cls[i]))
+            return true;
+    return false;
+}
+
 /* ---- the plan --------------------------------------------------------------- */
 
 static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
@@ -513,6 +545,16 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
     if (!p->out)
         goto nomem;
     for (int i = 0; i < p->nout; i++) {
+        if (p->njoin && !agg && proj->cols[i].key &&
+            is_join_key(join, proj->cols[i].expr)) {
+            /* A key column equal to a join key is the join key, whichever
+             * side is present (outer joins). */
+            p->out[i] = wr_expr_column(ar, p->joinkey_col,
+                                       proj->cols[i].expr->type);
+            if (!p->out[i])
+                goto nomem;
+            continue;
+        }
         p->out[i] = compile(&l, proj->cols[i].expr, agg ? map_agg : map_scan);
         if (!p->out[i])
             goto fail;
