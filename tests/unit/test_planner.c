@@ -16,9 +16,14 @@ static const char *ddl =
 
 /* Runs ddl then sql through one engine; returns the explain text of the
  * last statement, or "ERR off: msg" for the first failure (static buffer). */
+static char dag[4096]; /* the DAG part of the last explained query */
+
+/* Explains the last statement of sql (after the DDL): the logical plan,
+ * with the DAG split off into `dag`. */
 static const char *run(const char *sql)
 {
     static char out[4096];
+    dag[0] = '\0';
     weir_status st;
     weir_engine *e = weir_engine_new(&st);
     char *text = malloc(strlen(ddl) + strlen(sql) + 2);
@@ -35,6 +40,11 @@ static const char *run(const char *sql)
         if (!s)
             break;
         char *x = weir_stmt_explain(s);
+        char *d = x ? strstr(x, "DAG:") : NULL;
+        if (d) {
+            snprintf(dag, sizeof dag, "%s", d);
+            *d = '\0';
+        }
         snprintf(out, sizeof out, "%s", x);
         weir_free(x);
         weir_stmt_apply(s, &st);
@@ -251,7 +261,24 @@ TEST(oom_never_crashes)
     CHECK(nomem > 0);
 }
 
-TEST_LIST(wr_tests_planner, TEST_ENTRY(types_arithmetic),
+TEST(dag_stages)
+{
+    run("CREATE TABLE A AS SELECT V, COUNT(*) AS C FROM S WINDOW HOPPING "
+        "(SIZE 1 HOUR, ADVANCE BY 40 MINUTES) WHERE I > 0 GROUP BY V "
+        "EMIT FINAL;");
+    /* Two of twelve scan columns are decoded (projection pushdown), WHERE
+     * runs before the aggregate, partial then final split by a shuffle,
+     * panes of gcd(60, 40) = 20 minutes. */
+    CHECK(strstr(dag, "Scan S decode JSON, 2 of 12 columns") != NULL);
+    CHECK(strstr(dag, "-> Filter WHERE\n  -> PartialAggregate") != NULL);
+    CHECK(strstr(dag, "Shuffle: hash of the 1 group key") != NULL);
+    CHECK(strstr(dag, "pane=1200000 grace=86400000ms emit=FINAL") != NULL);
+    run("CREATE STREAM B AS SELECT ID, V FROM S WHERE I > 0;");
+    CHECK(strstr(dag, "Shuffle") == NULL);
+    CHECK(strstr(dag, "-> Filter WHERE\n  -> Project ") != NULL);
+}
+
+TEST_LIST(wr_tests_planner, TEST_ENTRY(dag_stages), TEST_ENTRY(types_arithmetic),
           TEST_ENTRY(types_functions_and_predicates),
           TEST_ENTRY(aggregate_keys_and_types),
           TEST_ENTRY(stream_key_kept_first), TEST_ENTRY(join_naming),
