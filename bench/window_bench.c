@@ -134,6 +134,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "run error: %s\n", st.msg);
                 return 1;
             }
+        if (wr_qrun_finish(q, &st) != WEIR_OK) {
+            fprintf(stderr, "run error: %s\n", st.msg);
+            return 1;
+        }
         double t = now() - t0;
         const wr_qstats *qs = wr_qrun_stats(q);
         if (qs->decode_errors || qs->late)

@@ -79,6 +79,13 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                       weir_status *st);
 
+/*
+ * Ends a bounded input (a file read once, the inputs of `weir test`): every
+ * window closes, so EMIT FINAL emits what is still open. The runtime can
+ * take no more batches afterwards.
+ */
+weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st);
+
 /* True once a push query's LIMIT has been reached. */
 bool wr_qrun_done(const wr_qrun *r);
 

@@ -79,8 +79,8 @@ typedef struct like_tok {
 } like_tok;
 
 typedef struct like_pat {
-    int n;        /* tokens */
-    like_tok *t;  /* n tokens */
+    int n;       /* tokens */
+    like_tok *t; /* n tokens */
 } like_pat;
 
 struct wr_xexpr {
@@ -293,7 +293,8 @@ static void render_prim(castctx *c, const wr_type *t, const wr_datum *d)
         wr_put_java_double(&c->buf, d->u.f64);
         break;
     case WR_T_DECIMAL:
-        wr_buf_putn(&c->buf, tmp, (size_t)wr_dec_format(d->u.dec, t->scale, tmp));
+        wr_buf_putn(&c->buf, tmp,
+                    (size_t)wr_dec_format(d->u.dec, t->scale, tmp));
         break;
     case WR_T_STRING:
     case WR_T_BYTES:
@@ -732,8 +733,8 @@ static wr_xexpr *comp_literal(comp *c, const wr_expr *e)
         }
         break;
     case WR_E_STRING: {
-        char *s = wr_arena_strndup(c->ar, e->sval ? e->sval : "",
-                                   (size_t)e->slen);
+        char *s =
+            wr_arena_strndup(c->ar, e->sval ? e->sval : "", (size_t)e->slen);
         if (!s) {
             nomem(c->st);
             return NULL;
@@ -767,8 +768,8 @@ static like_pat *like_compile(wr_arena *ar, const char *p, int n, int esc)
             t[nt++] = (like_tok){kind, NULL, 0};
             continue;
         }
-        if (nt > 0 && t[nt - 1].kind == 0 && t[nt - 1].p + t[nt - 1].len ==
-                                                 lit + nl) {
+        if (nt > 0 && t[nt - 1].kind == 0 &&
+            t[nt - 1].p + t[nt - 1].len == lit + nl) {
             t[nt - 1].len++;
         } else {
             t[nt++] = (like_tok){0, lit + nl, 1};
@@ -830,8 +831,7 @@ static wr_xexpr *comp_like(comp *c, const wr_expr *e)
         return NULL;
     const wr_xexpr *p = x->kids[1];
     if (p->kind == X_CONST && !p->val.null) {
-        x->like = like_compile(c->ar, p->val.u.str.p, p->val.u.str.len,
-                               x->esc);
+        x->like = like_compile(c->ar, p->val.u.str.p, p->val.u.str.len, x->esc);
         if (!x->like) {
             nomem(c->st);
             return NULL;
@@ -973,9 +973,11 @@ static wr_xexpr *comp_call(comp *c, const wr_expr *e)
         if (fi->coerce == WR_FN_TO_DOUBLE &&
             (wr_type_is_numeric(a->type) || is_null_t(a->type)))
             to = wr_type_prim(WR_T_DOUBLE);
-        else if (fi->coerce == WR_FN_TO_RESULT ||
-                 (fi->coerce == WR_FN_ARG0_RES && i == 0))
+        else if (fi->coerce == WR_FN_TO_RESULT)
             to = e->type;
+        else if (fi->coerce == WR_FN_ARG0_LONG && i == 0 &&
+                 (a->type->kind == WR_T_INT || is_null_t(a->type)))
+            to = wr_type_prim(WR_T_BIGINT);
         if (to && !(a = coerce(c, a, to)))
             return NULL;
         x->kids[i] = a;
@@ -993,8 +995,7 @@ static wr_xexpr *comp_binary(comp *c, const wr_expr *e)
     switch (e->op) {
     case WR_OP_AND:
     case WR_OP_OR: {
-        wr_xexpr *x =
-            xnew(c, e->op == WR_OP_AND ? X_AND : X_OR, e->type, 2);
+        wr_xexpr *x = xnew(c, e->op == WR_OP_AND ? X_AND : X_OR, e->type, 2);
         if (!x)
             return NULL;
         x->kids[0] = coerce(c, a, e->type);
@@ -1074,8 +1075,7 @@ static wr_xexpr *comp_list(comp *c, xkind kind, const wr_type *type,
 static wr_xexpr *comp_expr(comp *c, const wr_expr *e)
 {
     if (!e) {
-        weir_status_set(c->st, WEIR_E_INTERNAL, WEIR_NOLOC,
-                        "missing operand");
+        weir_status_set(c->st, WEIR_E_INTERNAL, WEIR_NOLOC, "missing operand");
         return NULL;
     }
     if (c->map) {
@@ -1981,8 +1981,7 @@ static weir_rc eval_nested(const wr_xexpr *x, wr_batch *b, wr_col *out,
                 continue;
             const wr_val *v = d.u.nest;
             if (kids[0].type->kind == WR_T_ARRAY) {
-                int64_t ix = kids[1].type->kind == WR_T_INT ? k.u.i32
-                                                            : k.u.i64;
+                int64_t ix = kids[1].type->kind == WR_T_INT ? k.u.i32 : k.u.i64;
                 ix = ix > 0 ? ix - 1 : v->n + ix;
                 if (ix >= 0 && ix < v->n)
                     wr_col_put(out, i, &v->items[ix]);
@@ -2036,8 +2035,7 @@ static weir_rc eval(const wr_xexpr *x, wr_batch *b, wr_col *out,
     case X_COL:
         if (x->col < 0 || x->col >= b->ncols)
             return weir_status_set(st, WEIR_E_INTERNAL, WEIR_NOLOC,
-                                   "expression column %d out of range",
-                                   x->col);
+                                   "expression column %d out of range", x->col);
         *out = b->cols[x->col];
         return WEIR_OK;
     case X_CONST:

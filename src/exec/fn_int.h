@@ -41,7 +41,7 @@ typedef enum wr_fn_coerce {
     WR_FN_ASIS,      /* as bound (NULL-typed arguments stay all-NULL) */
     WR_FN_TO_DOUBLE, /* every numeric argument becomes DOUBLE */
     WR_FN_TO_RESULT, /* every argument becomes the result type */
-    WR_FN_ARG0_RES,  /* argument 0 becomes the result type (DOUBLE ROUND) */
+    WR_FN_ARG0_LONG, /* a numeric argument 0 becomes BIGINT (milliseconds) */
 } wr_fn_coerce;
 
 typedef struct wr_fn_impl {

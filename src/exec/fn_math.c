@@ -57,13 +57,25 @@
         wr_fn_nulls(out, &args[0], &args[1], b);                               \
     }
 
+/* cbrt with one Newton step in long double, so that exact cubes give
+ * exact roots as Java's Math.cbrt does (glibc's may be 1 ulp off). */
+static double cbrt_java(double v)
+{
+    double r = cbrt(v);
+    if (r == 0 || !isfinite(r))
+        return r;
+    long double x = r;
+    x -= (x * x * x - (long double)v) / (3 * x * x);
+    return (double)x;
+}
+
 static const double RAD2DEG = 57.2957795130823208768;
 static const double DEG2RAD = 0.017453292519943295;
 
 MATH1(k_acos, acos(v))
 MATH1(k_asin, asin(v))
 MATH1(k_atan, atan(v))
-MATH1(k_cbrt, cbrt(v))
+MATH1(k_cbrt, cbrt_java(v))
 MATH1(k_cos, cos(v))
 MATH1(k_cosh, cosh(v))
 MATH1(k_cot, 1.0 / tan(v))
@@ -110,8 +122,8 @@ static void k_random(ARGS)
     if (!rng_state) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        rng_state = ((uint64_t)ts.tv_sec * 1000000007u) ^
-                    (uint64_t)ts.tv_nsec ^ (uint64_t)(uintptr_t)&rng_state;
+        rng_state = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+                    (uint64_t)(uintptr_t)&rng_state;
         if (!rng_state)
             rng_state = 0x9E3779B97F4A7C15ull;
     }
@@ -242,8 +254,7 @@ static void k_abs(ARGS)
 }
 
 /* CEIL (up) or FLOOR (!up), same type in and out. */
-static void ceil_floor(const wr_col *a, const wr_batch *b, wr_col *out,
-                       bool up)
+static void ceil_floor(const wr_col *a, const wr_batch *b, wr_col *out, bool up)
 {
     switch (out->type->kind) {
     case WR_T_INT:
@@ -374,11 +385,10 @@ static void round_trunc(wr_fnctx *f, const wr_col *args, int nargs,
             const double *x = WR_COL_F64(a);
             if (trunc) {
                 WR_FOR_SEL(b, i)
-                o[i] = x[i] != x[i]                 ? 0
-                       : x[i] >= 9223372036854775807.0 ? INT64_MAX
-                       : x[i] <= -9223372036854775808.0
-                           ? INT64_MIN
-                           : (int64_t)x[i];
+                o[i] = x[i] != x[i]                     ? 0
+                       : x[i] >= 9223372036854775807.0  ? INT64_MAX
+                       : x[i] <= -9223372036854775808.0 ? INT64_MIN
+                                                        : (int64_t)x[i];
             } else {
                 WR_FOR_SEL(b, i) o[i] = java_round(x[i]);
             }
@@ -394,10 +404,10 @@ static void round_trunc(wr_fnctx *f, const wr_col *args, int nargs,
         {
             if (wr_col_is_null(a, i) || (dg && wr_col_is_null(dg, i)))
                 continue;
-            double v = ak == WR_T_DOUBLE  ? WR_COL_F64(a)[i]
-                       : ak == WR_T_INT   ? WR_COL_I32(a)[i]
+            double v = ak == WR_T_DOUBLE   ? WR_COL_F64(a)[i]
+                       : ak == WR_T_INT    ? WR_COL_I32(a)[i]
                        : ak == WR_T_BIGINT ? (double)WR_COL_I64(a)[i]
-                                          : 0;
+                                           : 0;
             if (!isfinite(v)) {
                 wr_fn_error(f, "Infinite or NaN");
                 continue;
@@ -467,9 +477,8 @@ static void extreme(const wr_col *args, int nargs, const wr_batch *b,
                     continue;
                 double v = WR_COL_F64(&args[a])[i];
                 /* Double.compareTo: NaN above everything. */
-                int c = (v != v || best != best)
-                            ? (v != v) - (best != best)
-                            : (v > best) - (v < best);
+                int c = (v != v || best != best) ? (v != v) - (best != best)
+                                                 : (v > best) - (v < best);
                 if (!any || c * sign > 0)
                     best = v;
                 any = true;

@@ -166,8 +166,8 @@ static void k_extractjsonfield(ARGS)
             continue;
         wr_str js = WR_COL_STR(&args[0])[i], ps = WR_COL_STR(&args[1])[i];
         char err[128];
-        wr_jval *root = wr_json_parse(f->ar, js.p, (size_t)js.len, err,
-                                      sizeof err);
+        wr_jval *root =
+            wr_json_parse(f->ar, js.p, (size_t)js.len, err, sizeof err);
         if (!root)
             continue; /* ksqlDB returns NULL for malformed JSON */
         const wr_jval *v = json_path(root, ps.p, ps.len);
@@ -343,8 +343,7 @@ bool wr_parse_date(const char *s, int n, int32_t *days)
     if (neg)
         y = -y;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 ||
-        d > mdays[m - 1] + (m == 2 && leap(y)))
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap(y)))
         return false;
     *days = (int32_t)days_from_civil(y, (int)m, (int)d);
     return true;
@@ -413,8 +412,8 @@ bool wr_parse_timestamp(const char *s, int n, int64_t *ms)
 static const char *const mon_names[] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
-static const char *const day_names[] = {"Monday", "Tuesday",  "Wednesday",
-                                        "Thursday", "Friday", "Saturday",
+static const char *const day_names[] = {"Monday",   "Tuesday", "Wednesday",
+                                        "Thursday", "Friday",  "Saturday",
                                         "Sunday"};
 
 static bool pat_letter(char c)
@@ -553,8 +552,7 @@ static bool format_pattern(wr_str pat, const tparts *t, wr_buf *o)
  * unless the text carries one); false on mismatch. */
 static bool parse_pattern(wr_str pat, wr_str s, int off, int64_t *ms)
 {
-    int64_t year = 1970, mon = 1, day = 1, hour = 0, min = 0, sec = 0,
-            frac = 0;
+    int64_t year = 1970, mon = 1, day = 1, hour = 0, min = 0, sec = 0, frac = 0;
     int pm = -1, p = 0;
     bool h12 = false;
     const char *q = pat.p;
@@ -604,8 +602,7 @@ static bool parse_pattern(wr_str pat, wr_str s, int off, int64_t *ms)
             } else {
                 bool neg = p < s.len && s.p[p] == '-';
                 p += neg;
-                if (!digits(s.p, s.len, &p, cnt == 4 && adjacent ? 4 : 0,
-                            &v))
+                if (!digits(s.p, s.len, &p, cnt == 4 && adjacent ? 4 : 0, &v))
                     return false;
                 year = neg ? -v : v;
             }
@@ -917,13 +914,13 @@ const wr_fn_impl wr_fn_misc[] = {
     {"DATETOSTRING", k_datetostring, WR_FN_ASIS},
     {"EXTRACTJSONFIELD", k_extractjsonfield, WR_FN_ASIS},
     {"FORMAT_TIMESTAMP", k_timestamptostring, WR_FN_ASIS},
-    {"FROM_UNIXTIME", k_unix_timestamp, WR_FN_ASIS},
+    {"FROM_UNIXTIME", k_unix_timestamp, WR_FN_ARG0_LONG},
     {"IFNULL", k_coalesce, WR_FN_TO_RESULT},
     {"NULLIF", k_nullif, WR_FN_TO_RESULT},
     {"PARSE_TIMESTAMP", k_stringtotimestamp, WR_FN_ASIS},
     {"STRINGTODATE", k_stringtodate, WR_FN_ASIS},
     {"STRINGTOTIMESTAMP", k_stringtotimestamp, WR_FN_ASIS},
-    {"TIMESTAMPTOSTRING", k_timestamptostring, WR_FN_ASIS},
+    {"TIMESTAMPTOSTRING", k_timestamptostring, WR_FN_ARG0_LONG},
     {"UNIX_DATE", k_unix_date, WR_FN_ASIS},
     {"UNIX_TIMESTAMP", k_unix_timestamp, WR_FN_ASIS},
     {"UUID", k_uuid, WR_FN_ASIS},

@@ -208,8 +208,8 @@ static void k_initcap(ARGS)
                 continue;
             }
             lead = false;
-            n += wr_utf8_put(start ? cp_upper(cp_lower(c)) : cp_lower(c),
-                             o + n);
+            n +=
+                wr_utf8_put(start ? cp_upper(cp_lower(c)) : cp_lower(c), o + n);
             start = false;
         }
         wr_fn_put_str(out, i, o, (size_t)n);
@@ -323,7 +323,8 @@ static void k_substring(ARGS)
     }
 }
 
-/* ---- concatenation -------------------------------------------------------- */
+/* ---- concatenation --------------------------------------------------------
+ */
 
 /* CONCAT / CONCAT_WS (sep: the separator column or NULL). NULL inputs are
  * skipped; CONCAT_WS is NULL when its separator is. */
@@ -565,8 +566,8 @@ static void pad_kernel(wr_fnctx *f, const wr_col *args, const wr_batch *b,
         int npad = target > slen ? target - slen : 0; /* characters */
         int keep = slen < target ? slen : target;     /* of s */
         /* Bytes: whole paddings plus a partial one, plus s's prefix. */
-        size_t cap = (size_t)(npad / plen + 1) * (size_t)pd.len +
-                     (size_t)s.len + 1;
+        size_t cap =
+            (size_t)(npad / plen + 1) * (size_t)pd.len + (size_t)s.len + 1;
         char *o = wr_fn_alloc(f, cap);
         if (!o)
             return;
@@ -603,7 +604,8 @@ static void k_rpad(ARGS)
     pad_kernel(f, args, b, out, false);
 }
 
-/* ---- CHR, SPLIT ----------------------------------------------------------- */
+/* ---- CHR, SPLIT -----------------------------------------------------------
+ */
 
 static int hexval(char c)
 {

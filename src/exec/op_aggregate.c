@@ -93,6 +93,7 @@ struct wr_aggop {
     size_t nbuckets, ngroups;
     wgroup *first, *last;
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
+    bool at_end;         /* input ended: every window is closed */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -369,6 +370,8 @@ static int64_t first_start(const wr_pagg *a, int64_t p)
 
 static int64_t watermark(const wr_aggop *op)
 {
+    if (op->at_end)
+        return INT64_MAX;
     if (op->stream_time == INT64_MIN)
         return INT64_MIN;
     return op->stream_time - op->a->grace;
@@ -645,6 +648,12 @@ bool wr_aggop_splittable(const wr_aggop *op)
     return op->a->window.kind != WR_W_SESSION && !op->a->window.rows;
 }
 
+/* End of a bounded input: every window closes (EMIT FINAL emits the rest). */
+void wr_aggop_close_all(wr_aggop *op)
+{
+    op->at_end = true;
+}
+
 /* ---- emission --------------------------------------------------------------- */
 
 static int ent_cmp_seq(const void *x, const void *y)
@@ -817,7 +826,7 @@ static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
             continue;
         }
         int64_t adv = advance_of(a);
-        int64_t clock = a->window.rows ? g->rows : wm;
+        int64_t clock = a->window.rows && !op->at_end ? g->rows : wm;
         int64_t last = INT64_MIN;
         for (int i = 0; i < g->np; i++) {
             int64_t ps = g->panes[i]->start;

@@ -279,6 +279,19 @@ static weir_rc direct_out(void *ctx, const wr_qplan *p, const wr_out *o,
     return limited_out(ctx, o, st);
 }
 
+weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
+{
+    if (!r->agg)
+        return WEIR_OK;
+    worker *w = &r->w[0];
+    wr_aggop_close_all(r->agg);
+    wr_arena_reset(w->ar);
+    weir_rc rc =
+        wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, &w->stats, st);
+    fold_stats(r, w);
+    return rc;
+}
+
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                       weir_status *st)
 {

@@ -102,8 +102,14 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes)
             rc = 1;
             break;
         }
-        if (n == 0)
+        if (n == 0) {
+            /* A file read once is a bounded input: close every window. */
+            if (wr_qrun_finish(r, &st) != WEIR_OK) {
+                fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
+                rc = 1;
+            }
             break;
+        }
         if (wr_qrun_batch(r, 0, recs, n, &st) != WEIR_OK) {
             fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
             rc = 1;
