@@ -199,8 +199,20 @@ void wr_aggop_free(wr_aggop *op)
 
 /* ---- groups --------------------------------------------------------------- */
 
+static inline bool str_equal(wr_str a, wr_str b)
+{
+    if (a.len != b.len)
+        return false;
+    for (int32_t i = 0; i < a.len; i++) /* keys are short: no libc call */
+        if (a.p[i] != b.p[i])
+            return false;
+    return true;
+}
+
 static bool key_equal(const wr_aggop *op, const wgroup *g, const wr_datum *k)
 {
+    if (op->ngroup == 1 && op->a->gtypes[0]->kind == WR_T_STRING)
+        return str_equal(g->key[0].u.str, k[0].u.str);
     for (int i = 0; i < op->ngroup; i++)
         if (!wr_datum_equal(op->a->gtypes[i], &g->key[i], &k[i]))
             return false;
@@ -522,12 +534,21 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     const int64_t *rt = WR_COL_I64(&b->cols[op->p->ts_col]);
     int kind = a->window.kind;
     bool rows_win = a->window.rows;
+    bool str_key = ng == 1 && a->gtypes[0]->kind == WR_T_STRING;
     int m = 0;
     for (int k = 0; k < n; k++) {
         int r = wr_batch_row(b, k);
         uint64_t h = 0x12345;
         bool null_key = false;
-        for (int i = 0; i < ng; i++) {
+        if (str_key) { /* one STRING key: no datum round trip */
+            if (wr_col_is_null(&gcols[0], r))
+                continue;
+            key[0].null = false;
+            key[0].u.str = WR_COL_STR(&gcols[0])[r];
+            h = (h ^ wr_datum_hash(a->gtypes[0], &key[0])) *
+                0x9e3779b97f4a7c15ULL;
+        }
+        for (int i = str_key ? ng : 0; i < ng; i++) {
             wr_col_get(&gcols[i], r, &key[i]);
             if (key[i].null) {
                 null_key = true;

@@ -28,6 +28,15 @@ static int shortest_digits(double d, char *digits)
     char buf[40];
     int lo = 1;
     int hi = 17;
+    /* Most doubles that are not short decimals need 16 or 17 digits: test
+     * those first, then search below 16 only when 15 digits round-trip. */
+    snprintf(buf, sizeof buf, "%.*e", 14, d);
+    if (strtod(buf, NULL) != d) {
+        snprintf(buf, sizeof buf, "%.*e", 15, d);
+        lo = hi = strtod(buf, NULL) == d ? 16 : 17;
+    } else {
+        hi = 15;
+    }
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         snprintf(buf, sizeof buf, "%.*e", mid - 1, d);

@@ -929,7 +929,7 @@ static inline void lookup(const wr_decoder *d, const char *k, size_t kn,
     for (int i = 0; i < d->n; i++) {
         if ((size_t)f[i].len != kn)
             continue;
-        if (memcmp(f[i].name, k, kn) == 0)
+        if (kn && f[i].name[0] == k[0] && memcmp(f[i].name, k, kn) == 0)
             *ex = i;
         else if (upper_eq(k, f[i].name, kn))
             *up = i;
