@@ -65,6 +65,7 @@ struct wgroup {
     int ns, scap;
     int64_t rows;            /* ROWS windows: rows seen */
     int64_t final_next;      /* EMIT FINAL: first window start not emitted */
+    int64_t id;              /* creation order */
     int64_t *live;           /* HAVING: window starts emitted as rows */
     int nlive, lcap;
 };
@@ -94,6 +95,7 @@ struct wr_aggop {
     wgroup *first, *last;
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
     bool at_end;         /* input ended: every window is closed */
+    int64_t next_id;     /* id of the next new group */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -267,6 +269,7 @@ static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
         }
     }
     g->hash = h;
+    g->id = op->next_id++;
     g->final_next = INT64_MIN;
     size_t bi = h & (op->nbuckets - 1);
     g->hnext = op->buckets[bi];
@@ -685,14 +688,6 @@ static int ent_cmp_seq(const void *x, const void *y)
     return a->sub - b->sub;
 }
 
-static int ent_cmp_final(const void *x, const void *y)
-{
-    const ent *a = x, *b = y;
-    if (a->ws != b->ws)
-        return a->ws < b->ws ? -1 : 1;
-    return a->sub - b->sub;
-}
-
 static bool ents_add(ent **e, int *n, int *cap, ent v)
 {
     if (!grow((void **)e, cap, *n + 1, sizeof(ent)))
@@ -701,29 +696,192 @@ static bool ents_add(ent **e, int *n, int *cap, ent v)
     return true;
 }
 
-/* The window [ws, we) of g: merged state into op->tmp (initialized here;
- * caller finis it), max/min ROWTIME. Returns false when out of memory or
- * when no pane holds data. */
-static bool window_state(wr_aggop *op, wgroup *g, int64_t ws, int64_t we,
-                         int64_t *maxts, int64_t *mints, bool *any)
+/*
+ * Sliding aggregation over a group's panes (two stacks): the windows of one
+ * group are computed in increasing start order; panes enter at the back
+ * (one merge each) and leave from the front, which holds suffix merges
+ * rebuilt when it runs empty (two merges per pane). Each window then costs
+ * two merges whatever its size / advance, which is what keeps a 1-hour
+ * window advancing every second as cheap per record as a tumbling one.
+ */
+typedef struct slider {
+    wgroup *g;        /* group being slid (NULL: none) */
+    int lo, mid, hi;  /* front panes [lo, mid), back panes [mid, hi) */
+    char *front;      /* suffix states, slot i - fbase for pane i */
+    int64_t *fmax, *fmin;
+    int fbase, fcap;
+    char *back;       /* merge of the back panes */
+    int64_t bmax, bmin;
+    int64_t ws; /* start of the last window computed */
+} slider;
+
+static char *fslot(const wr_aggop *op, slider *sl, int i)
+{
+    return sl->front + (size_t)(i - sl->fbase) * op->a->state_size;
+}
+
+static void slider_reset(wr_aggop *op, slider *sl)
+{
+    for (int i = sl->lo; sl->g && i < sl->mid; i++)
+        state_fini(op->a, fslot(op, sl, i));
+    if (sl->g)
+        state_fini(op->a, sl->back);
+    sl->g = NULL;
+}
+
+static bool slider_flip(wr_aggop *op, slider *sl)
 {
     const wr_pagg *a = op->a;
-    state_init(a, op->tmp);
-    *maxts = INT64_MIN;
-    *mints = INT64_MAX;
-    *any = false;
-    for (int i = pane_lower(g, ws); i < g->np && g->panes[i]->start < we;
-         i++) {
-        wpane *p = g->panes[i];
-        if (!state_merge(a, op->tmp, (char *)p + PANE_HDR))
+    int n = sl->hi - sl->lo;
+    if (n > sl->fcap) {
+        int nc = n * 2;
+        char *f = wr_realloc(sl->front, a->state_size * (size_t)nc + 16);
+        int64_t *mx = wr_realloc(sl->fmax, sizeof(int64_t) * (size_t)nc);
+        int64_t *mn = mx ? wr_realloc(sl->fmin, sizeof(int64_t) * (size_t)nc)
+                         : NULL;
+        if (f)
+            sl->front = f;
+        if (mx)
+            sl->fmax = mx;
+        if (mn)
+            sl->fmin = mn;
+        if (!f || !mx || !mn)
             return false;
-        *any = true;
-        if (p->maxts > *maxts)
-            *maxts = p->maxts;
-        if (p->mints < *mints)
-            *mints = p->mints;
+        sl->fcap = nc;
     }
+    sl->fbase = sl->lo;
+    for (int i = sl->hi - 1; i >= sl->lo; i--) {
+        wpane *p = sl->g->panes[i];
+        char *f = fslot(op, sl, i);
+        state_init(a, f);
+        if (!state_merge(a, f, (char *)p + PANE_HDR))
+            return false;
+        int64_t mx = p->maxts, mn = p->mints;
+        if (i + 1 < sl->hi) {
+            if (!state_merge(a, f, fslot(op, sl, i + 1)))
+                return false;
+            int k = i + 1 - sl->fbase;
+            mx = mx > sl->fmax[k] ? mx : sl->fmax[k];
+            mn = mn < sl->fmin[k] ? mn : sl->fmin[k];
+        }
+        sl->fmax[i - sl->fbase] = mx;
+        sl->fmin[i - sl->fbase] = mn;
+    }
+    sl->mid = sl->hi;
+    state_fini(a, sl->back);
+    state_init(a, sl->back);
+    sl->bmax = INT64_MIN;
+    sl->bmin = INT64_MAX;
     return true;
+}
+
+/* The state of window [ws, we) of g into op->tmp (initialized here; the
+ * caller finis it), with the window's max/min ROWTIME. Windows of one group
+ * must come in increasing ws. */
+static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
+                        int64_t we, int64_t *maxts, int64_t *mints)
+{
+    const wr_pagg *a = op->a;
+    if (sl->g != g || ws < sl->ws) {
+        slider_reset(op, sl);
+        sl->g = g;
+        sl->lo = sl->mid = sl->hi = pane_lower(g, ws);
+        state_init(a, sl->back);
+        sl->bmax = INT64_MIN;
+        sl->bmin = INT64_MAX;
+    }
+    while (sl->hi < g->np && g->panes[sl->hi]->start < we) {
+        wpane *p = g->panes[sl->hi++];
+        if (!state_merge(a, sl->back, (char *)p + PANE_HDR))
+            return false;
+        if (p->maxts > sl->bmax)
+            sl->bmax = p->maxts;
+        if (p->mints < sl->bmin)
+            sl->bmin = p->mints;
+    }
+    while (sl->lo < sl->hi && g->panes[sl->lo]->start < ws) {
+        if (sl->lo == sl->mid && !slider_flip(op, sl))
+            return false;
+        state_fini(a, fslot(op, sl, sl->lo));
+        sl->lo++;
+    }
+    if (sl->lo == sl->hi) { /* empty: restart both stacks here */
+        sl->mid = sl->hi;
+        state_fini(a, sl->back);
+        state_init(a, sl->back);
+        sl->bmax = INT64_MIN;
+        sl->bmin = INT64_MAX;
+    }
+    sl->ws = ws;
+    state_init(a, op->tmp);
+    *maxts = sl->bmax;
+    *mints = sl->bmin;
+    if (sl->lo < sl->mid) {
+        int k = sl->lo - sl->fbase;
+        if (!state_merge(a, op->tmp, fslot(op, sl, sl->lo)))
+            return false;
+        if (sl->fmax[k] > *maxts)
+            *maxts = sl->fmax[k];
+        if (sl->fmin[k] < *mints)
+            *mints = sl->fmin[k];
+    }
+    return state_merge(a, op->tmp, sl->back);
+}
+
+static void slider_free(slider *sl)
+{
+    wr_free(sl->front);
+    wr_free(sl->fmax);
+    wr_free(sl->fmin);
+    wr_free(sl->back);
+}
+
+static int ent_cmp_group(const void *x, const void *y, void *arg)
+{
+    const ent *e = arg;
+    const ent *a = &e[*(const int *)x], *b = &e[*(const int *)y];
+    if (a->g->id != b->g->id)
+        return a->g->id < b->g->id ? -1 : 1;
+    if (a->ws != b->ws)
+        return a->ws < b->ws ? -1 : 1;
+    return *(const int *)x - *(const int *)y;
+}
+
+/* Insertion-free sort of order[0..n) by (group, window start, row): a
+ * merge sort, since qsort has no context argument in C11. */
+static void sort_r(int *order, int n, const ent *e)
+{
+    if (n < 2)
+        return;
+    int *tmp = wr_malloc(sizeof(int) * (size_t)n);
+    if (!tmp) { /* out of memory: insertion sort in place */
+        for (int i = 1; i < n; i++)
+            for (int j = i; j > 0 && ent_cmp_group(&order[j - 1], &order[j],
+                                                   (void *)e) > 0;
+                 j--) {
+                int t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        return;
+    }
+    for (int w = 1; w < n; w *= 2) {
+        for (int lo = 0; lo < n; lo += 2 * w) {
+            int mid = lo + w < n ? lo + w : n;
+            int hi = lo + 2 * w < n ? lo + 2 * w : n;
+            int i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = ent_cmp_group(&order[i], &order[j], (void *)e) <= 0
+                               ? order[i++]
+                               : order[j++];
+            while (i < mid)
+                tmp[k++] = order[i++];
+            while (j < hi)
+                tmp[k++] = order[j++];
+        }
+        memcpy(order, tmp, sizeof(int) * (size_t)n);
+    }
+    wr_free(tmp);
 }
 
 static bool live_has(const wgroup *g, int64_t ws)
@@ -811,8 +969,13 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
     return WEIR_OK;
 }
 
-static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
-                             weir_status *st)
+typedef struct emitter emitter;
+static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order);
+
+/* EMIT FINAL: the windows that closed, group by group (creation order),
+ * each group's in window order; handed to emit_chunk in chunks. */
+static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
+                             int *cap, weir_status *st)
 {
     const wr_pagg *a = op->a;
     int64_t wm = watermark(op);
@@ -841,8 +1004,12 @@ static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
                               (ent){g, s->start, s->end, s->maxts, 0, sub++,
                                     1, s}))
                     return nomem(st);
-                if (s->end + a->window.size < wm)
-                    s->emitted = true;
+            }
+            if (*n >= WR_VECTOR) {
+                weir_rc rc = emit_chunk(em, *e, *n, true);
+                *n = 0;
+                if (rc != WEIR_OK)
+                    return rc;
             }
             continue;
         }
@@ -851,11 +1018,14 @@ static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
         int64_t last = INT64_MIN;
         for (int i = 0; i < g->np; i++) {
             int64_t ps = g->panes[i]->start;
-            for (int64_t w = first_start(a, ps); w <= ps; w += adv) {
+            int64_t w = first_start(a, ps);
+            if (last != INT64_MIN && w <= last)
+                w = last + adv; /* windows up to `last` are already taken */
+            if (w < g->final_next)
+                w = g->final_next;
+            for (; w <= ps; w += adv) {
                 if (w + a->window.size > clock)
                     break;
-                if (w <= last || w < g->final_next)
-                    continue;
                 last = w;
                 if (!ents_add(e, n, cap,
                               (ent){g, w, w + a->window.size, 0, 0, sub++, 0,
@@ -865,6 +1035,12 @@ static weir_rc collect_final(wr_aggop *op, ent **e, int *n, int *cap,
         }
         if (last != INT64_MIN)
             g->final_next = last + adv;
+        if (*n >= WR_VECTOR) {
+            weir_rc rc = emit_chunk(em, *e, *n, true);
+            *n = 0;
+            if (rc != WEIR_OK)
+                return rc;
+        }
     }
     return WEIR_OK;
 }
@@ -918,37 +1094,84 @@ static void expire(wr_aggop *op)
     }
 }
 
+struct emitter {
+    wr_aggop *op;
+    wr_arena *ar;
+    wr_eval_ctx *cx;
+    wr_out_fn out;
+    void *ctx;
+    wr_qstats *stats;
+    weir_status *st;
+    slider sl; /* persists across chunks: a group may span two */
+};
+
 weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
                       wr_out_fn out, void *ctx, wr_qstats *stats,
                       weir_status *st)
 {
     const wr_pagg *a = op->a;
-    const wr_qplan *p = op->p;
+    emitter em = {op, ar, cx, out, ctx, stats, st, {0}};
+    em.sl.back = wr_malloc(a->state_size + 16);
+    if (!em.sl.back)
+        return nomem(st);
     ent *e = NULL;
     int n = 0, cap = 0;
-    weir_rc rc = a->emit == WR_EMIT_FINAL ? collect_final(op, &e, &n, &cap, st)
-                                          : collect_changes(op, &e, &n, &cap, st);
-    if (rc != WEIR_OK || n == 0) {
-        wr_free(e);
+    weir_rc rc;
+    if (a->emit == WR_EMIT_FINAL) {
+        rc = collect_final(op, &em, &e, &n, &cap, st);
+        if (rc == WEIR_OK && n)
+            rc = emit_chunk(&em, e, n, true);
+    } else {
+        rc = collect_changes(op, &e, &n, &cap, st);
         if (rc == WEIR_OK)
-            expire(op);
-        return rc;
+            qsort(e, (size_t)n, sizeof *e, ent_cmp_seq);
+        for (int off = 0; rc == WEIR_OK && off < n; off += WR_VECTOR)
+            rc = emit_chunk(&em, e + off,
+                            n - off < WR_VECTOR ? n - off : WR_VECTOR, false);
     }
-    qsort(e, (size_t)n, sizeof *e,
-          a->emit == WR_EMIT_FINAL ? ent_cmp_final : ent_cmp_seq);
+    slider_reset(op, &em.sl);
+    slider_free(&em.sl);
+    wr_free(e);
+    if (rc == WEIR_OK)
+        expire(op);
+    return rc;
+}
+
+/* Materializes n entries (rows in entry order) into an aggregate batch in
+ * the emitter's arena (reset first), then HAVING, the projection and the
+ * sink. Entries are computed group by group in window order (sorted here
+ * unless group_order says they already are), so hopping windows slide. */
+static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
+{
+    wr_aggop *op = em->op;
+    const wr_pagg *a = op->a;
+    const wr_qplan *p = op->p;
+    wr_arena *ar = em->ar;
+    wr_eval_ctx *cx = em->cx;
+    weir_status *st = em->st;
+    weir_rc rc = WEIR_OK;
+    wr_arena_reset(ar);
     wr_batch b;
     if (!wr_batch_init(&b, ar, a->ncols, a->types, n)) {
-        wr_free(e);
         return nomem(st);
     }
     int64_t *ts = wr_arena_alloc(ar, sizeof(int64_t) * (size_t)n);
     if (!ts) {
-        wr_free(e);
         return nomem(st);
     }
     int ng = a->ngroup;
     bool session = a->window.kind == WR_W_SESSION;
-    for (int i = 0; i < n; i++) {
+    /* Rows are written in emission order (row i = e[i]) but computed group
+     * by group in window order, so that windows slide. */
+    int *order = wr_arena_alloc(ar, sizeof(int) * (size_t)n);
+    if (!order)
+        return nomem(st);
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    if (!group_order)
+        sort_r(order, n, e);
+    for (int oi = 0; oi < n; oi++) {
+        int i = order[oi];
         ent *x = &e[i];
         for (int k = 0; k < ng; k++) {
             wr_datum d;
@@ -978,11 +1201,8 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
                 }
             } else {
                 int64_t mints;
-                bool any;
-                if (!window_state(op, x->g, ws, we, &maxts, &mints, &any)) {
-                    wr_free(e);
+                if (!slide_state(op, &em->sl, x->g, ws, we, &maxts, &mints))
                     return nomem(st);
-                }
                 state = op->tmp;
                 if (a->window.rows) {
                     ws = mints;
@@ -992,7 +1212,6 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
             for (int j = 0; j < a->nagg; j++)
                 if (!wr_agg_result(a->aggs[j], state + a->state_off[j],
                                    &b.cols[ng + j], i, ar)) {
-                    wr_free(e);
                     return nomem(st);
                 }
             if (state == op->tmp)
@@ -1015,13 +1234,11 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
      * emitted as a row before, else it is dropped. */
     uint8_t *drop = wr_arena_zalloc(ar, (size_t)n);
     if (!drop) {
-        wr_free(e);
         return nomem(st);
     }
     if (a->having) {
         uint32_t *sel = wr_arena_alloc(ar, sizeof(uint32_t) * (size_t)n);
         if (!sel) {
-            wr_free(e);
             return nomem(st);
         }
         int m = 0;
@@ -1032,11 +1249,9 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
         b.nsel = m;
         uint8_t *pass = wr_arena_zalloc(ar, (size_t)n);
         if (!pass) {
-            wr_free(e);
             return nomem(st);
         }
         if (m && (rc = wr_expr_filter(a->having, &b, cx, st)) != WEIR_OK) {
-            wr_free(e);
             return rc;
         }
         for (int k = 0; k < b.nsel; k++)
@@ -1047,7 +1262,6 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
                 live_set(e[i].g, key, false);
             } else if (pass[i]) {
                 if (!live_set(e[i].g, key, true)) {
-                    wr_free(e);
                     return nomem(st);
                 }
             } else if (live_has(e[i].g, key)) {
@@ -1062,7 +1276,6 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
     }
     wr_col *oc = wr_arena_alloc(ar, sizeof(wr_col) * (size_t)(p->nout + 1));
     if (!oc) {
-        wr_free(e);
         return nomem(st);
     }
     rc = wr_op_project(p->out, p->nout, &b, oc, cx, st);
@@ -1073,11 +1286,9 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
                             e[i].ws, e[i].we, session};
         if (b.tomb[i] && e[i].kind == 2)
             meta.ts = e[i].ts;
-        rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, out, ctx, st);
-        stats->records_out++;
+        rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, em->out,
+                        em->ctx, st);
+        em->stats->records_out++;
     }
-    wr_free(e);
-    if (rc == WEIR_OK)
-        expire(op);
     return rc;
 }
