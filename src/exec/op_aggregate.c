@@ -72,6 +72,7 @@ struct wgroup {
 
 typedef struct change {
     wgroup *g;
+    struct wpane *pane; /* kind 0: the pane (stable until expire) */
     int64_t start; /* pane start, or session start */
     int64_t seq;   /* first change */
     int kind;      /* 0 pane, 1 session, 2 session tombstone */
@@ -96,6 +97,8 @@ struct wr_aggop {
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
     bool at_end;         /* input ended: every window is closed */
     int64_t next_id;     /* id of the next new group */
+    void *free_panes;    /* released pane blocks, linked through their
+                            first word (one malloc per pane, reused) */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -167,11 +170,28 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     return op;
 }
 
+/* A pane block from the free list, or a new one. */
+static wpane *pane_alloc(wr_aggop *op)
+{
+    void *p = op->free_panes;
+    if (p) {
+        memcpy(&op->free_panes, p, sizeof(void *));
+        return p;
+    }
+    return wr_malloc(PANE_HDR + op->a->state_size);
+}
+
+static void pane_release(wr_aggop *op, wpane *p)
+{
+    memcpy(p, &op->free_panes, sizeof(void *));
+    op->free_panes = p;
+}
+
 static void group_free(wr_aggop *op, wgroup *g)
 {
     for (int i = 0; i < g->np; i++) {
         state_fini(op->a, (char *)g->panes[i] + PANE_HDR);
-        wr_free(g->panes[i]);
+        pane_release(op, g->panes[i]);
     }
     for (int i = 0; i < g->ns; i++) {
         state_fini(op->a, g->sess[i].state);
@@ -190,6 +210,11 @@ void wr_aggop_free(wr_aggop *op)
     for (wgroup *g = op->first, *n; g; g = n) {
         n = g->next;
         group_free(op, g);
+    }
+    while (op->free_panes) {
+        void *p = op->free_panes;
+        memcpy(&op->free_panes, p, sizeof(void *));
+        wr_free(p);
     }
     wr_free(op->buckets);
     wr_free(op->tmp);
@@ -330,7 +355,7 @@ static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
     }
     if (!grow((void **)&g->panes, &g->pcap, g->np + 1, sizeof(wpane *)))
         return NULL;
-    wpane *p = wr_malloc(PANE_HDR + op->a->state_size);
+    wpane *p = pane_alloc(op);
     if (!p)
         return NULL;
     memset(p, 0, PANE_HDR);
@@ -346,11 +371,11 @@ static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
 }
 
 static bool change_add(wr_aggop *op, wgroup *g, int64_t start, int64_t seq,
-                       int kind, int64_t end)
+                       int kind, int64_t end, wpane *pane)
 {
     if (!grow((void **)&op->ch, &op->chcap, op->nch + 1, sizeof(change)))
         return false;
-    op->ch[op->nch++] = (change){g, start, seq, kind, end};
+    op->ch[op->nch++] = (change){g, pane, start, seq, kind, end};
     return true;
 }
 
@@ -435,7 +460,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
             if (same)
                 ns.emitted = o->emitted;
             else if (o->emitted &&
-                     !change_add(op, g, o->start, seq, 2, o->end))
+                     !change_add(op, g, o->start, seq, 2, o->end, NULL))
                 return nomem(st);
             if (i > lo) {
                 if (!state_merge(a, ns.state, o->state))
@@ -473,7 +498,8 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
         if (!wr_agg_update(a->aggs[j], &sp, acols[j], &r, &seq, 1))
             return nomem(st);
     }
-    return change_add(op, g, s->start, seq, 1, 0) ? WEIR_OK : nomem(st);
+    return change_add(op, g, s->start, seq, 1, 0, NULL) ? WEIR_OK
+                                                       : nomem(st);
 }
 
 /* ---- update ----------------------------------------------------------------- */
@@ -601,7 +627,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         if (!p->dirty) {
             p->dirty = true;
             p->seq = seq[r];
-            if (!change_add(op, g, ps, seq[r], 0, 0))
+            if (!change_add(op, g, ps, seq[r], 0, 0, p))
                 return nomem(st);
         }
         for (int j = 0; j < a->nagg; j++)
@@ -645,7 +671,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
                 p->mints = pp->mints;
             if (!p->dirty) {
                 p->dirty = true;
-                if (!change_add(op, g, pp->start, pp->seq, 0, 0))
+                if (!change_add(op, g, pp->start, pp->seq, 0, 0, p))
                     return nomem(st);
             }
         }
@@ -917,11 +943,8 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
     for (int c = 0; c < op->nch; c++) {
         change *ch = &op->ch[c];
         wgroup *g = ch->g;
-        if (ch->kind == 0) {
-            int pi = pane_lower(g, ch->start);
-            if (pi < g->np && g->panes[pi]->start == ch->start)
-                g->panes[pi]->nrows = 0;
-        }
+        if (ch->kind == 0)
+            ch->pane->nrows = 0;
         if (ch->kind == 2) {
             if (!ents_add(e, n, cap,
                           (ent){g, ch->start, ch->end, ch->end, ch->seq,
@@ -942,11 +965,9 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
             }
             continue;
         }
-        int i = pane_lower(g, ch->start);
-        if (i >= g->np || g->panes[i]->start != ch->start ||
-            !g->panes[i]->dirty)
+        if (!ch->pane->dirty)
             continue;
-        g->panes[i]->dirty = false;
+        ch->pane->dirty = false;
         if (!a->window.kind) {
             if (!ents_add(e, n, cap, (ent){g, 0, 0, 0, ch->seq, sub++, 0, NULL}))
                 return nomem(st);
@@ -982,12 +1003,8 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
     int sub = 0;
     for (int c = 0; c < op->nch; c++)
         if (op->ch[c].kind == 0) {
-            wgroup *g = op->ch[c].g;
-            int i = pane_lower(g, op->ch[c].start);
-            if (i < g->np && g->panes[i]->start == op->ch[c].start) {
-                g->panes[i]->dirty = false;
-                g->panes[i]->nrows = 0;
-            }
+            op->ch[c].pane->dirty = false;
+            op->ch[c].pane->nrows = 0;
         } else if (op->ch[c].kind == 1) {
             for (int i = 0; i < op->ch[c].g->ns; i++)
                 op->ch[c].g->sess[i].dirty = false;
@@ -1016,8 +1033,14 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
         int64_t adv = advance_of(a);
         int64_t clock = a->window.rows && !op->at_end ? g->rows : wm;
         int64_t last = INT64_MIN;
-        for (int i = 0; i < g->np; i++) {
+        /* Panes before final_next - size only cover emitted windows. */
+        int i0 = g->final_next == INT64_MIN
+                     ? 0
+                     : pane_lower(g, g->final_next - a->window.size);
+        for (int i = i0; i < g->np; i++) {
             int64_t ps = g->panes[i]->start;
+            if (ps >= clock)
+                break; /* no window of this pane has closed yet */
             int64_t w = first_start(a, ps);
             if (last != INT64_MIN && w <= last)
                 w = last + adv; /* windows up to `last` are already taken */
@@ -1055,19 +1078,21 @@ static void expire(wr_aggop *op)
     int64_t wm = watermark(op);
     for (wgroup *g = op->first, *nx; g; g = nx) {
         nx = g->next;
-        int k = 0;
         int64_t clock = a->window.rows ? g->rows : wm;
-        for (int i = 0; i < g->np; i++) {
-            wpane *p = g->panes[i];
-            int64_t end = last_end(a, p->start);
-            if (end <= clock && !p->dirty) {
-                state_fini(a, (char *)p + PANE_HDR);
-                wr_free(p);
-            } else {
-                g->panes[k++] = p;
-            }
+        /* Panes are sorted by start and last_end grows with it: expire a
+         * prefix. */
+        int k = 0;
+        while (k < g->np && last_end(a, g->panes[k]->start) <= clock &&
+               !g->panes[k]->dirty) {
+            state_fini(a, (char *)g->panes[k] + PANE_HDR);
+            pane_release(op, g->panes[k]);
+            k++;
         }
-        g->np = k;
+        if (k) {
+            memmove(g->panes, g->panes + k,
+                    sizeof(wpane *) * (size_t)(g->np - k));
+            g->np -= k;
+        }
         k = 0;
         for (int i = 0; i < g->ns; i++) {
             wsess *s = &g->sess[i];
@@ -1173,14 +1198,10 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
     for (int oi = 0; oi < n; oi++) {
         int i = order[oi];
         ent *x = &e[i];
-        for (int k = 0; k < ng; k++) {
-            wr_datum d;
-            if (!wr_datum_copy(ar, a->gtypes[k], &x->g->key[k], &d)) {
-                wr_free(e);
-                return nomem(st);
-            }
-            wr_col_put(&b.cols[k], i, &d);
-        }
+        /* Keys are borrowed from the group, which lives until expire()
+         * runs after the emission. */
+        for (int k = 0; k < ng; k++)
+            wr_col_put(&b.cols[k], i, &x->g->key[k]);
         int64_t ws = x->ws, we = x->we, maxts = x->ts;
         if (x->kind == 2) {
             b.tomb[i] = 1;
