@@ -65,3 +65,35 @@ if(TEST conformance_errors)
 endif()
 set_tests_properties(${_weir_conf_tests} PROPERTIES ENVIRONMENT
   "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
+
+# The engine over the QTT corpus: run-qtt runs every case through
+# `weir test`; the cases listed in qtt-passing.txt must pass.
+if(EXISTS ${WEIR_QTT_CASES})
+  add_test(NAME conformance_qtt_run
+    COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/run-qtt
+            --weir $<TARGET_FILE:weir> --jobs 2
+            --passing ${WEIR_CONFORMANCE_DIR}/qtt-passing.txt
+            ${WEIR_QTT_CASES})
+  set_tests_properties(conformance_qtt_run PROPERTIES
+    LABELS conformance TIMEOUT 600)
+  list(APPEND _weir_conf_tests conformance_qtt_run)
+endif()
+
+# `weir test` cases of our own (windows, emission, late data, joins, bad
+# input, the comparator), run-qtt's self-test against a fake engine, and
+# thread-count determinism of `weir run`.
+add_test(NAME weir_test_cases
+  COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/run-weir-tests
+          --weir $<TARGET_FILE:weir> ${WEIR_CONFORMANCE_DIR}/weir-test)
+set_tests_properties(weir_test_cases PROPERTIES LABELS conformance TIMEOUT 120)
+add_test(NAME run_qtt_selftest
+  COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/selftest-run-qtt)
+set_tests_properties(run_qtt_selftest PROPERTIES LABELS conformance
+  TIMEOUT 300)
+add_test(NAME run_threads_identical
+  COMMAND ${WEIR_CONFORMANCE_DIR}/check-threads $<TARGET_FILE:weir>)
+set_tests_properties(run_threads_identical PROPERTIES LABELS integration
+  TIMEOUT 300)
+list(APPEND _weir_conf_tests weir_test_cases run_threads_identical)
+set_tests_properties(${_weir_conf_tests} PROPERTIES ENVIRONMENT
+  "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")

@@ -37,14 +37,14 @@ typedef struct wr_col {
 } wr_col;
 
 typedef struct wr_batch {
-    int n;          /* rows present */
-    int cap;        /* row capacity of every column */
-    int ncols;      /* number of columns */
-    wr_col *cols;   /* ncols columns */
-    uint32_t *sel;  /* selected rows, or NULL: all of 0..n-1 */
-    int nsel;       /* selected count (== n when sel is NULL) */
-    uint8_t *tomb;  /* per row: 1 when the record's value is null */
-    wr_arena *ar;   /* owns the columns, strings and scratch */
+    int n;         /* rows present */
+    int cap;       /* row capacity of every column */
+    int ncols;     /* number of columns */
+    wr_col *cols;  /* ncols columns */
+    uint32_t *sel; /* selected rows, or NULL: all of 0..n-1 */
+    int nsel;      /* selected count (== n when sel is NULL) */
+    uint8_t *tomb; /* per row: 1 when the record's value is null */
+    wr_arena *ar;  /* owns the columns, strings and scratch */
 } wr_batch;
 
 static inline bool wr_col_is_null(const wr_col *c, int i)

@@ -28,7 +28,7 @@
 
 #include "common/types.h"
 
-__extension__ typedef __int128 wr_i128;           /* DECIMAL unscaled */
+__extension__ typedef __int128 wr_i128;          /* DECIMAL unscaled */
 __extension__ typedef unsigned __int128 wr_u128; /* helper for DECIMAL */
 
 /* A byte string slice; p need not be NUL-terminated. */

@@ -11,14 +11,14 @@
 #include "common/arena.h"
 
 struct wr_file_source {
-    FILE *f;          /* the open file */
-    char *path;       /* its path, for messages and ROWTOPIC */
-    int64_t pos;      /* byte offset where the next batch starts */
-    int64_t line;     /* line number of the next line (from 1) */
-    int64_t seq;      /* records handed out */
-    char *buf;        /* the current slice */
+    FILE *f;      /* the open file */
+    char *path;   /* its path, for messages and ROWTOPIC */
+    int64_t pos;  /* byte offset where the next batch starts */
+    int64_t line; /* line number of the next line (from 1) */
+    int64_t seq;  /* records handed out */
+    char *buf;    /* the current slice */
     size_t cap;
-    wr_record *recs;  /* records of the current slice */
+    wr_record *recs; /* records of the current slice */
     int rcap;
 };
 

@@ -167,13 +167,13 @@ const char *weir_stmt_kind(const weir_stmt *s)
 static void append_dag(wr_buf *b, const weir_stmt *s, bool dot)
 {
     weir_status st;
-    const wr_source *sink =
-        s->b.create ? s->b.create
-        : s->b.sink_name ? wr_catalog_get(s->e->cat, s->b.sink_name)
-                         : NULL;
-    wr_qplan *p = wr_plan_lower(s->e->cat, s->b.query, sink,
-                                s->b.query_kind ? s->b.query_kind : "push",
-                                &st);
+    const wr_source *sink = s->b.create ? s->b.create
+                            : s->b.sink_name
+                                ? wr_catalog_get(s->e->cat, s->b.sink_name)
+                                : NULL;
+    wr_qplan *p =
+        wr_plan_lower(s->e->cat, s->b.query, sink,
+                      s->b.query_kind ? s->b.query_kind : "push", &st);
     if (!p) {
         if (!dot)
             wr_buf_printf(b, "DAG: none (%s)\n", st.msg);

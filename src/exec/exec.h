@@ -17,29 +17,29 @@
 
 /* One input record (borrowed). */
 typedef struct wr_record {
-    const char *key;    /* key bytes, NULL: null key */
-    int32_t klen;       /* key length */
-    const char *value;  /* value bytes, NULL: null value (tombstone) */
-    int32_t vlen;       /* value length */
-    int64_t ts;         /* record timestamp (ms) */
-    int32_t partition;  /* partition; -1 for a file (offset = line) */
-    int64_t offset;     /* offset (or line number / byte offset) */
-    int64_t seq;        /* processing order, increasing within a query */
-    const char *topic;  /* topic or file name, for messages */
-    bool windowed;      /* the key carries a window */
-    int64_t wstart;     /* window start */
-    int64_t wend;       /* window end */
+    const char *key;   /* key bytes, NULL: null key */
+    int32_t klen;      /* key length */
+    const char *value; /* value bytes, NULL: null value (tombstone) */
+    int32_t vlen;      /* value length */
+    int64_t ts;        /* record timestamp (ms) */
+    int32_t partition; /* partition; -1 for a file (offset = line) */
+    int64_t offset;    /* offset (or line number / byte offset) */
+    int64_t seq;       /* processing order, increasing within a query */
+    const char *topic; /* topic or file name, for messages */
+    bool windowed;     /* the key carries a window */
+    int64_t wstart;    /* window start */
+    int64_t wend;      /* window end */
 } wr_record;
 
 /* One output record: encoded bytes plus the logical row it came from. */
 typedef struct wr_out {
-    const char *key;    /* encoded key, NULL when keyless */
+    const char *key; /* encoded key, NULL when keyless */
     int32_t klen;
-    const char *value;  /* encoded value, NULL: tombstone */
+    const char *value; /* encoded value, NULL: tombstone */
     int32_t vlen;
-    int64_t ts;         /* output timestamp */
-    bool windowed;      /* key carries a window */
-    int64_t wstart;     /* window bounds */
+    int64_t ts;     /* output timestamp */
+    bool windowed;  /* key carries a window */
+    int64_t wstart; /* window bounds */
     int64_t wend;
     bool session;       /* a session window */
     const wr_col *cols; /* the sink columns (keys first) */
@@ -51,13 +51,13 @@ typedef weir_rc (*wr_out_fn)(void *ctx, const wr_qplan *p, const wr_out *o,
 
 /* Counters of a query, cumulative. */
 typedef struct wr_qstats {
-    int64_t records_in;     /* records given to the query */
-    int64_t records_out;    /* records emitted */
-    int64_t decode_errors;  /* records skipped: could not be decoded */
-    int64_t late;           /* records dropped: window already closed */
-    int64_t eval_errors;    /* rows where an expression failed (NULL) */
-    int64_t batches;        /* micro-batches run */
-    char last_error[300];   /* the last data error, with its origin */
+    int64_t records_in;    /* records given to the query */
+    int64_t records_out;   /* records emitted */
+    int64_t decode_errors; /* records skipped: could not be decoded */
+    int64_t late;          /* records dropped: window already closed */
+    int64_t eval_errors;   /* rows where an expression failed (NULL) */
+    int64_t batches;       /* micro-batches run */
+    char last_error[300];  /* the last data error, with its origin */
 } wr_qstats;
 
 typedef struct wr_qrun wr_qrun;

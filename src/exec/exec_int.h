@@ -29,12 +29,12 @@ weir_rc wr_op_project(wr_xexpr *const *exprs, int n, wr_batch *b, wr_col *out,
 /* op_sink.c: encodes row `row` of the sink columns and hands it to the
  * output callback. */
 typedef struct wr_sink_row {
-    int64_t ts;      /* output timestamp (before a TIMESTAMP column) */
-    bool tomb;       /* emit a tombstone (key only) */
-    bool windowed;   /* the key carries a window */
-    int64_t wstart;  /* window bounds */
+    int64_t ts;     /* output timestamp (before a TIMESTAMP column) */
+    bool tomb;      /* emit a tombstone (key only) */
+    bool windowed;  /* the key carries a window */
+    int64_t wstart; /* window bounds */
     int64_t wend;
-    bool session;    /* session window */
+    bool session; /* session window */
 } wr_sink_row;
 weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
                    const wr_sink_row *meta, wr_buf *kbuf, wr_buf *vbuf,
@@ -66,8 +66,7 @@ bool wr_aggop_splittable(const wr_aggop *op);
 void wr_aggop_close_all(wr_aggop *op);
 /* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT
  * FINAL) through HAVING, the projection and the sink. */
-weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx,
-                      wr_out_fn out, void *ctx, wr_qstats *stats,
-                      weir_status *st);
+weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx, wr_out_fn out,
+                      void *ctx, wr_qstats *stats, weir_status *st);
 
 #endif

@@ -34,7 +34,7 @@ typedef int (*wr_expr_map_fn)(void *ctx, const wr_expr *e);
 
 /* Per-task evaluation context: counts rows whose evaluation failed. */
 typedef struct wr_eval_ctx {
-    int64_t errors;      /* rows where a function/cast/division failed */
+    int64_t errors;       /* rows where a function/cast/division failed */
     char last_error[256]; /* message of the last such failure */
 } wr_eval_ctx;
 

@@ -55,28 +55,28 @@ typedef struct wsess {
 
 typedef struct wgroup wgroup;
 struct wgroup {
-    wgroup *hnext;           /* hash chain */
-    wgroup *prev, *next;     /* creation-order list */
-    uint64_t hash;           /* hash of the key */
-    wr_datum *key;           /* ngroup datums (strings in keymem) */
-    wpane **panes;           /* sorted by start */
+    wgroup *hnext;       /* hash chain */
+    wgroup *prev, *next; /* creation-order list */
+    uint64_t hash;       /* hash of the key */
+    wr_datum *key;       /* ngroup datums (strings in keymem) */
+    wpane **panes;       /* sorted by start */
     int np, pcap;
-    wsess *sess;             /* sorted by start */
+    wsess *sess; /* sorted by start */
     int ns, scap;
-    int64_t rows;            /* ROWS windows: rows seen */
-    int64_t final_next;      /* EMIT FINAL: first window start not emitted */
-    int64_t id;              /* creation order */
-    int64_t *live;           /* HAVING: window starts emitted as rows */
+    int64_t rows;       /* ROWS windows: rows seen */
+    int64_t final_next; /* EMIT FINAL: first window start not emitted */
+    int64_t id;         /* creation order */
+    int64_t *live;      /* HAVING: window starts emitted as rows */
     int nlive, lcap;
 };
 
 typedef struct change {
     wgroup *g;
     struct wpane *pane; /* kind 0: the pane (stable until expire) */
-    int64_t start; /* pane start, or session start */
-    int64_t seq;   /* first change */
-    int kind;      /* 0 pane, 1 session, 2 session tombstone */
-    int64_t end;   /* tombstone: window end */
+    int64_t start;      /* pane start, or session start */
+    int64_t seq;        /* first change */
+    int kind;           /* 0 pane, 1 session, 2 session tombstone */
+    int64_t end;        /* tombstone: window end */
 } change;
 
 typedef struct ent {
@@ -224,7 +224,8 @@ void wr_aggop_free(wr_aggop *op)
     wr_free(op);
 }
 
-/* ---- groups --------------------------------------------------------------- */
+/* ---- groups ---------------------------------------------------------------
+ */
 
 static inline bool str_equal(wr_str a, wr_str b)
 {
@@ -379,7 +380,8 @@ static bool change_add(wr_aggop *op, wgroup *g, int64_t start, int64_t seq,
     return true;
 }
 
-/* ---- windows ---------------------------------------------------------------- */
+/* ---- windows ----------------------------------------------------------------
+ */
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -417,7 +419,8 @@ static int64_t watermark(const wr_aggop *op)
     return op->stream_time - op->a->grace;
 }
 
-/* ---- sessions --------------------------------------------------------------- */
+/* ---- sessions ---------------------------------------------------------------
+ */
 
 static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
                            const wr_col *const *acols, int row,
@@ -498,11 +501,11 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
         if (!wr_agg_update(a->aggs[j], &sp, acols[j], &r, &seq, 1))
             return nomem(st);
     }
-    return change_add(op, g, s->start, seq, 1, 0, NULL) ? WEIR_OK
-                                                       : nomem(st);
+    return change_add(op, g, s->start, seq, 1, 0, NULL) ? WEIR_OK : nomem(st);
 }
 
-/* ---- update ----------------------------------------------------------------- */
+/* ---- update -----------------------------------------------------------------
+ */
 
 weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
                         wr_eval_ctx *cx, wr_qstats *stats, weir_status *st)
@@ -513,7 +516,8 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     for (int k = 0; k < b->nsel; k++)
         ntomb += b->tomb[wr_batch_row(b, k)];
     if (ntomb) {
-        uint32_t *sel = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
+        uint32_t *sel =
+            wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
         if (!sel)
             return nomem(st);
         int m = 0;
@@ -547,14 +551,15 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     for (int j = 0; j < a->nagg; j++) {
         acols[j] = &argstore[ai];
         for (int k = 0; k < a->nargs[j]; k++) {
-            weir_rc rc = wr_expr_eval(a->args[j][k], b, &argstore[ai++], cx, st);
+            weir_rc rc =
+                wr_expr_eval(a->args[j][k], b, &argstore[ai++], cx, st);
             if (rc != WEIR_OK)
                 return rc;
         }
     }
     int n = b->nsel;
-    void **states =
-        wr_arena_alloc(b->ar, sizeof(void *) * (size_t)n * (size_t)(a->nagg + 1));
+    void **states = wr_arena_alloc(b->ar, sizeof(void *) * (size_t)n *
+                                              (size_t)(a->nagg + 1));
     uint32_t *rows = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)n);
     int64_t *seqs = wr_arena_alloc(b->ar, sizeof(int64_t) * (size_t)n);
     wr_datum *key = wr_arena_alloc(b->ar, sizeof(wr_datum) * (size_t)(ng + 1));
@@ -583,7 +588,8 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
                 null_key = true;
                 break;
             }
-            h = (h ^ wr_datum_hash(a->gtypes[i], &key[i])) * 0x9e3779b97f4a7c15ULL;
+            h = (h ^ wr_datum_hash(a->gtypes[i], &key[i])) *
+                0x9e3779b97f4a7c15ULL;
         }
         if (null_key)
             continue;
@@ -638,8 +644,8 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         m++;
     }
     for (int j = 0; j < a->nagg && m > 0; j++)
-        if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n,
-                           acols[j], rows, seqs, m))
+        if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n, acols[j],
+                           rows, seqs, m))
             return nomem(st);
     return WEIR_OK;
 }
@@ -662,8 +668,8 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
                 continue;
             }
             wpane *p = pane_get(op, g, pp->start);
-            if (!p || !state_merge(a, (char *)p + PANE_HDR,
-                                   (char *)pp + PANE_HDR))
+            if (!p ||
+                !state_merge(a, (char *)p + PANE_HDR, (char *)pp + PANE_HDR))
                 return nomem(st);
             if (pp->maxts > p->maxts)
                 p->maxts = pp->maxts;
@@ -704,7 +710,8 @@ void wr_aggop_close_all(wr_aggop *op)
     op->at_end = true;
 }
 
-/* ---- emission --------------------------------------------------------------- */
+/* ---- emission ---------------------------------------------------------------
+ */
 
 static int ent_cmp_seq(const void *x, const void *y)
 {
@@ -731,12 +738,12 @@ static bool ents_add(ent **e, int *n, int *cap, ent v)
  * window advancing every second as cheap per record as a tumbling one.
  */
 typedef struct slider {
-    wgroup *g;        /* group being slid (NULL: none) */
-    int lo, mid, hi;  /* front panes [lo, mid), back panes [mid, hi) */
-    char *front;      /* suffix states, slot i - fbase for pane i */
+    wgroup *g;       /* group being slid (NULL: none) */
+    int lo, mid, hi; /* front panes [lo, mid), back panes [mid, hi) */
+    char *front;     /* suffix states, slot i - fbase for pane i */
     int64_t *fmax, *fmin;
     int fbase, fcap;
-    char *back;       /* merge of the back panes */
+    char *back; /* merge of the back panes */
     int64_t bmax, bmin;
     int64_t ws; /* start of the last window computed */
 } slider;
@@ -763,8 +770,8 @@ static bool slider_flip(wr_aggop *op, slider *sl)
         int nc = n * 2;
         char *f = wr_realloc(sl->front, a->state_size * (size_t)nc + 16);
         int64_t *mx = wr_realloc(sl->fmax, sizeof(int64_t) * (size_t)nc);
-        int64_t *mn = mx ? wr_realloc(sl->fmin, sizeof(int64_t) * (size_t)nc)
-                         : NULL;
+        int64_t *mn =
+            mx ? wr_realloc(sl->fmin, sizeof(int64_t) * (size_t)nc) : NULL;
         if (f)
             sl->front = f;
         if (mx)
@@ -947,8 +954,8 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
             ch->pane->nrows = 0;
         if (ch->kind == 2) {
             if (!ents_add(e, n, cap,
-                          (ent){g, ch->start, ch->end, ch->end, ch->seq,
-                                sub++, 2, NULL}))
+                          (ent){g, ch->start, ch->end, ch->end, ch->seq, sub++,
+                                2, NULL}))
                 return nomem(st);
             continue;
         }
@@ -958,8 +965,8 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
                 if (s->start == ch->start && s->dirty) {
                     s->dirty = false;
                     if (!ents_add(e, n, cap,
-                                  (ent){g, s->start, s->end, s->maxts,
-                                        ch->seq, sub++, 1, s}))
+                                  (ent){g, s->start, s->end, s->maxts, ch->seq,
+                                        sub++, 1, s}))
                         return nomem(st);
                 }
             }
@@ -969,7 +976,8 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
             continue;
         ch->pane->dirty = false;
         if (!a->window.kind) {
-            if (!ents_add(e, n, cap, (ent){g, 0, 0, 0, ch->seq, sub++, 0, NULL}))
+            if (!ents_add(e, n, cap,
+                          (ent){g, 0, 0, 0, ch->seq, sub++, 0, NULL}))
                 return nomem(st);
             continue;
         }
@@ -1017,9 +1025,9 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
             for (int i = 0; i < g->ns; i++) {
                 wsess *s = &g->sess[i];
                 if (!s->emitted && s->end + a->window.size < wm &&
-                    !ents_add(e, n, cap,
-                              (ent){g, s->start, s->end, s->maxts, 0, sub++,
-                                    1, s}))
+                    !ents_add(
+                        e, n, cap,
+                        (ent){g, s->start, s->end, s->maxts, 0, sub++, 1, s}))
                     return nomem(st);
             }
             if (*n >= WR_VECTOR) {
@@ -1050,9 +1058,9 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
                 if (w + a->window.size > clock)
                     break;
                 last = w;
-                if (!ents_add(e, n, cap,
-                              (ent){g, w, w + a->window.size, 0, 0, sub++, 0,
-                                    NULL}))
+                if (!ents_add(
+                        e, n, cap,
+                        (ent){g, w, w + a->window.size, 0, 0, sub++, 0, NULL}))
                     return nomem(st);
             }
         }
@@ -1148,7 +1156,7 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
             rc = emit_chunk(&em, e, n, true);
     } else {
         rc = collect_changes(op, &e, &n, &cap, st);
-        if (rc == WEIR_OK)
+        if (rc == WEIR_OK && n > 1)
             qsort(e, (size_t)n, sizeof *e, ent_cmp_seq);
         for (int off = 0; rc == WEIR_OK && off < n; off += WR_VECTOR)
             rc = emit_chunk(&em, e + off,
@@ -1303,12 +1311,12 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
     for (int i = 0; i < n && rc == WEIR_OK; i++) {
         if (drop[i])
             continue;
-        wr_sink_row meta = {ts[i], b.tomb[i] != 0, a->window.kind != 0,
-                            e[i].ws, e[i].we, session};
+        wr_sink_row meta = {ts[i],   b.tomb[i] != 0, a->window.kind != 0,
+                            e[i].ws, e[i].we,        session};
         if (b.tomb[i] && e[i].kind == 2)
             meta.ts = e[i].ts;
-        rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, em->out,
-                        em->ctx, st);
+        rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, em->out, em->ctx,
+                        st);
         em->stats->records_out++;
     }
     return rc;

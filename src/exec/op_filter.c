@@ -40,7 +40,8 @@ weir_rc wr_op_filter(const wr_xexpr *pred, wr_batch *b, bool keep_tomb,
     weir_rc rc = nl ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
     if (rc != WEIR_OK || !keep_tomb)
         return rc;
-    uint32_t *m = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + nt));
+    uint32_t *m =
+        wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + nt));
     if (!m)
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     int i = 0, j = 0, k = 0;

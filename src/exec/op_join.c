@@ -192,8 +192,8 @@ static bool eval_key(wr_joinop *j, const wr_xexpr *x, const wr_datum *d,
 }
 
 static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
-                    const wr_datum *key, const wr_type *kt,
-                    wr_eval_ctx *cx, weir_status *st);
+                    const wr_datum *key, const wr_type *kt, wr_eval_ctx *cx,
+                    weir_status *st);
 
 /* The combination of a left wide row and a right one (right's scan
  * columns). Either may be NULL (outer joins). Result in scratch. */
@@ -279,13 +279,13 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
             continue;
         any = true;
         x->matched = true;
-        wr_datum *o = left ? combine(j, node, row, x->d)
-                           : combine(j, node, x->d, row);
+        wr_datum *o =
+            left ? combine(j, node, row, x->d) : combine(j, node, x->d, row);
         if (!o)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
-        weir_rc rc = emit(j, node, o, ts > x->ts ? ts : x->ts, &key, kt, cx,
-                          st);
+        weir_rc rc =
+            emit(j, node, o, ts > x->ts ? ts : x->ts, &key, kt, cx, st);
         if (rc != WEIR_OK)
             return rc;
     }
@@ -294,8 +294,8 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     r->matched = any;
     if (!any && pj->grace < 0 && (left ? louter : router)) {
-        wr_datum *o = left ? combine(j, node, row, NULL)
-                           : combine(j, node, NULL, row);
+        wr_datum *o =
+            left ? combine(j, node, row, NULL) : combine(j, node, NULL, row);
         if (!o)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
@@ -347,10 +347,10 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
         int64_t grace = pj->grace >= 0 ? pj->grace : LEGACY_GRACE_MS;
         for (int side = 0; side < 2; side++) {
             jside *s = side == 0 ? &jn->left : &jn->right;
-            bool outer = side == 0 ? (pj->type == WR_JOIN_LEFT ||
-                                      pj->type == WR_JOIN_FULL)
-                                   : (pj->type == WR_JOIN_RIGHT ||
-                                      pj->type == WR_JOIN_FULL);
+            bool outer =
+                side == 0
+                    ? (pj->type == WR_JOIN_LEFT || pj->type == WR_JOIN_FULL)
+                    : (pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL);
             int64_t span = side == 0 ? pj->after : pj->before;
             int k = 0;
             for (int i = 0; i < s->n; i++) {
@@ -362,11 +362,10 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
                 if (outer && !r->matched && pj->grace >= 0) {
                     wr_datum *o = side == 0 ? combine(j, node, r->d, NULL)
                                             : combine(j, node, NULL, r->d);
-                    weir_rc rc = o ? emit(j, node, o, r->ts, &r->key,
-                                          NULL, cx, st)
-                                   : weir_status_set(st, WEIR_E_NOMEM,
-                                                     WEIR_NOLOC,
-                                                     "out of memory");
+                    weir_rc rc =
+                        o ? emit(j, node, o, r->ts, &r->key, NULL, cx, st)
+                          : weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                            "out of memory");
                     if (rc != WEIR_OK)
                         return rc;
                 }
@@ -399,9 +398,9 @@ weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
             wr_col_get(&in->cols[c], r, &row[off + c]);
         int64_t ts = WR_COL_I64(&in->cols[s->col_rowtime])[r];
         wr_arena_reset(j->scratch);
-        weir_rc rc = si == 0 ? push(j, 0, true, row, ts, in->tomb[r], cx, st)
-                             : push(j, si - 1, false, row, ts, in->tomb[r],
-                                    cx, st);
+        weir_rc rc = si == 0
+                         ? push(j, 0, true, row, ts, in->tomb[r], cx, st)
+                         : push(j, si - 1, false, row, ts, in->tomb[r], cx, st);
         if (rc != WEIR_OK)
             return rc;
     }

@@ -22,9 +22,9 @@ void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg)
         snprintf(stats->last_error, sizeof stats->last_error, "%s:%lld: %s",
                  rec->topic ? rec->topic : "?", (long long)rec->offset, msg);
     else
-        snprintf(stats->last_error, sizeof stats->last_error,
-                 "%s[%d]@%lld: %s", rec->topic ? rec->topic : "?",
-                 (int)rec->partition, (long long)rec->offset, msg);
+        snprintf(stats->last_error, sizeof stats->last_error, "%s[%d]@%lld: %s",
+                 rec->topic ? rec->topic : "?", (int)rec->partition,
+                 (long long)rec->offset, msg);
 }
 
 /* Decodes recs[0..n) into b (set up with the scan's types and capacity at
@@ -40,10 +40,9 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
         stats->records_in++;
         if (s->nkeys == 1) {
             if (r->key) {
-                weir_rc rc =
-                    wr_decode_key(s->key_format, s->types[0], r->key,
-                                  (size_t)r->klen, &b->cols[0], row, b->ar,
-                                  err, sizeof err);
+                weir_rc rc = wr_decode_key(s->key_format, s->types[0], r->key,
+                                           (size_t)r->klen, &b->cols[0], row,
+                                           b->ar, err, sizeof err);
                 if (rc != WEIR_OK) {
                     stats->decode_errors++;
                     wr_stats_error(stats, r, err);

@@ -26,15 +26,15 @@ typedef struct worker {
     wr_eval_ctx cx;    /* evaluation errors */
     wr_qstats stats;   /* counters of this chunk */
     wr_buf kbuf, vbuf; /* encode buffers */
-    /* Buffered output of a parallel stateless chunk. */
-    wr_buf outbuf;     /* concatenated keys and values */
-    struct outrec {
-        size_t koff, voff;
-        int32_t klen, vlen;
-        bool hasval, haskey;
-        wr_out o;
-    } *outs;
-    int nouts, outcap;
+    /* Output of a parallel stateless chunk, sunk later in chunk order by
+     * the driver thread: projected columns live in `keep` until then. */
+    wr_arena *keep;
+    struct pend {
+        wr_col *oc;       /* projected columns (in keep) */
+        int row;          /* row of oc */
+        wr_sink_row meta; /* timestamp, tombstone, window */
+    } * pend;
+    int npend, pcap;
     struct wr_aggop *part; /* partial aggregate of this chunk */
     /* Chunk assignment. */
     struct wr_qrun *r;
@@ -52,7 +52,7 @@ struct wr_qrun {
     void *ctx;
     wr_aggop *agg;
     wr_joinop *join; /* joins, or NULL */
-    worker *w;    /* threads workers */
+    worker *w;       /* threads workers */
     wr_qstats stats;
     int64_t emitted;
     bool done;
@@ -83,7 +83,8 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
     for (int i = 0; i < r->threads; i++) {
         r->w[i].ar = wr_arena_new(1 << 20);
         r->w[i].seq = wr_malloc(sizeof(int64_t) * WR_VECTOR);
-        if (!r->w[i].ar || !r->w[i].seq)
+        r->w[i].keep = r->threads > 1 ? wr_arena_new(1 << 20) : NULL;
+        if (!r->w[i].ar || !r->w[i].seq || (r->threads > 1 && !r->w[i].keep))
             goto fail;
     }
     if (p->agg && !(r->agg = wr_aggop_new(p, st))) {
@@ -118,8 +119,8 @@ void wr_qrun_free(wr_qrun *r)
         wr_free(r->w[i].seq);
         wr_buf_fini(&r->w[i].kbuf);
         wr_buf_fini(&r->w[i].vbuf);
-        wr_buf_fini(&r->w[i].outbuf);
-        wr_free(r->w[i].outs);
+        wr_arena_free(r->w[i].keep);
+        wr_free(r->w[i].pend);
     }
     for (int i = 0; r->w && i < r->threads; i++)
         wr_aggop_free(r->w[i].part);
@@ -139,35 +140,19 @@ bool wr_qrun_done(const wr_qrun *r)
     return r->done;
 }
 
-/* Output callback of a parallel chunk: copies the record into the chunk's
- * buffer, written later in chunk order. */
-static weir_rc buffer_out(void *ctx, const wr_qplan *p, const wr_out *o,
-                          weir_status *st)
+/* Records a projected row of a parallel chunk for the driver to sink. */
+static bool pend_add(worker *w, wr_col *oc, int row, const wr_sink_row *m)
 {
-    (void)p;
-    worker *w = ctx;
-    if (w->nouts == w->outcap) {
-        int nc = w->outcap ? w->outcap * 2 : 256;
-        void *n = wr_realloc(w->outs, sizeof(*w->outs) * (size_t)nc);
+    if (w->npend == w->pcap) {
+        int nc = w->pcap ? w->pcap * 2 : 1024;
+        void *n = wr_realloc(w->pend, sizeof(*w->pend) * (size_t)nc);
         if (!n)
-            return nomem(st);
-        w->outs = n;
-        w->outcap = nc;
+            return false;
+        w->pend = n;
+        w->pcap = nc;
     }
-    struct outrec *x = &w->outs[w->nouts++];
-    x->o = *o;
-    x->o.cols = NULL;
-    x->haskey = o->key != NULL;
-    x->hasval = o->value != NULL;
-    x->koff = w->outbuf.len;
-    x->klen = o->klen;
-    if (o->key)
-        wr_buf_putn(&w->outbuf, o->key, (size_t)o->klen);
-    x->voff = w->outbuf.len;
-    x->vlen = o->vlen;
-    if (o->value)
-        wr_buf_putn(&w->outbuf, o->value, (size_t)o->vlen);
-    return w->outbuf.oom ? nomem(st) : WEIR_OK;
+    w->pend[w->npend++] = (struct pend){oc, row, *m};
+    return true;
 }
 
 /* Runs recs[0..n) of scan si through stage 0 on worker w. Stateless
@@ -180,9 +165,11 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
     const wr_pscan *s = &p->scans[si];
     for (int off = 0; off < n; off += WR_VECTOR) {
         int m = n - off < WR_VECTOR ? n - off : WR_VECTOR;
+        bool collect = out == NULL && !r->agg; /* parallel stateless */
+        wr_arena *bar = collect ? w->keep : w->ar;
         wr_arena_reset(w->ar);
         wr_batch b;
-        if (!wr_batch_init(&b, w->ar, s->ncols, s->types, m))
+        if (!wr_batch_init(&b, bar, s->ncols, s->types, m))
             return nomem(st);
         wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats);
         if (b.n == 0)
@@ -205,16 +192,18 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         if (b.nsel == 0)
             continue;
         if (r->agg) {
-            rc = wr_aggop_update(w->part ? w->part : r->agg, &b, w->seq,
-                                 &w->cx, &w->stats, st);
+            rc = wr_aggop_update(w->part ? w->part : r->agg, &b, w->seq, &w->cx,
+                                 &w->stats, st);
             if (rc != WEIR_OK)
                 return rc;
             continue;
         }
-        wr_col *oc = wr_arena_alloc(w->ar, sizeof(wr_col) * (size_t)(p->nout + 1));
+        wr_col *oc =
+            wr_arena_alloc(bar, sizeof(wr_col) * (size_t)(p->nout + 1));
         if (!oc)
             return nomem(st);
-        if ((rc = wr_op_project(p->out, p->nout, &b, oc, &w->cx, st)) != WEIR_OK)
+        if ((rc = wr_op_project(p->out, p->nout, &b, oc, &w->cx, st)) !=
+            WEIR_OK)
             return rc;
         const int64_t *rt = WR_COL_I64(&b.cols[p->ts_col]);
         for (int k = 0; k < b.nsel; k++) {
@@ -226,7 +215,13 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
                 meta.wstart = WR_COL_I64(&b.cols[s->col_wstart])[row];
                 meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
             }
-            rc = wr_op_sink(p, oc, row, &meta, &w->kbuf, &w->vbuf, out, ctx, st);
+            if (collect) {
+                if (!pend_add(w, oc, row, &meta))
+                    return nomem(st);
+                continue;
+            }
+            rc =
+                wr_op_sink(p, oc, row, &meta, &w->kbuf, &w->vbuf, out, ctx, st);
             if (rc != WEIR_OK)
                 return rc;
             w->stats.records_out++;
@@ -239,7 +234,7 @@ static void *chunk_thread(void *arg)
 {
     worker *w = arg;
     weir_status_clear(&w->st);
-    w->rc = run_chunk(w->r, w, w->si, w->recs, w->n, buffer_out, w, &w->st);
+    w->rc = run_chunk(w->r, w, w->si, w->recs, w->n, NULL, NULL, &w->st);
     return NULL;
 }
 
@@ -298,8 +293,7 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     weir_rc rc = WEIR_OK;
     r->stats.batches++;
     int k = r->threads;
-    if (k > 1 && !r->join && (!r->agg || r->w[0].part) &&
-        n >= 2 * WR_VECTOR) {
+    if (k > 1 && !r->join && (!r->agg || r->w[0].part) && n >= 2 * WR_VECTOR) {
         pthread_t tid[256];
         int per = (n + k - 1) / k;
         bool started[256] = {false};
@@ -309,8 +303,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
             w->si = si;
             w->recs = recs + (size_t)i * (size_t)per;
             w->n = i * per >= n ? 0 : (n - i * per < per ? n - i * per : per);
-            w->nouts = 0;
-            wr_buf_reset(&w->outbuf);
+            w->npend = 0;
+            wr_arena_reset(w->keep);
             if (i > 0 && pthread_create(&tid[i], NULL, chunk_thread, w) == 0)
                 started[i] = true;
             else if (i > 0)
@@ -330,11 +324,11 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
             }
             if (w->part)
                 rc = wr_aggop_merge_partial(r->agg, w->part, &w->stats, st);
-            for (int j = 0; j < w->nouts && rc == WEIR_OK; j++) {
-                struct outrec *x = &w->outs[j];
-                x->o.key = x->haskey ? w->outbuf.s + x->koff : NULL;
-                x->o.value = x->hasval ? w->outbuf.s + x->voff : NULL;
-                rc = limited_out(r, &x->o, st);
+            for (int j = 0; j < w->npend && rc == WEIR_OK; j++) {
+                struct pend *x = &w->pend[j];
+                rc = wr_op_sink(r->p, x->oc, x->row, &x->meta, &w->kbuf,
+                                &w->vbuf, direct_out, r, st);
+                w->stats.records_out++;
             }
         }
         if (rc == WEIR_OK && r->agg) {

@@ -60,8 +60,8 @@ weir_rc wr_decode_value(const wr_decoder *d, const char *p, size_t n,
  * primitive column of type t into row `row` of out (strings copied into ar).
  * WEIR_E_DATA with a message when malformed.
  */
-weir_rc wr_decode_key(wr_format fmt, const wr_type *t, const char *p,
-                      size_t n, wr_col *out, int row, wr_arena *ar, char *err,
+weir_rc wr_decode_key(wr_format fmt, const wr_type *t, const char *p, size_t n,
+                      wr_col *out, int row, wr_arena *ar, char *err,
                       size_t errlen);
 
 /*

@@ -41,7 +41,6 @@
 #include "common/func.h"
 #include "planner/props.h"
 
-
 typedef enum clause {
     CL_SELECT,
     CL_WHERE,

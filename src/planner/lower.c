@@ -70,7 +70,8 @@ static char delim_of(const wr_source *s)
     return d[0];
 }
 
-/* ---- column usage --------------------------------------------------------- */
+/* ---- column usage ---------------------------------------------------------
+ */
 
 static void mark_used(lower *l, const wr_expr *e)
 {
@@ -97,7 +98,8 @@ static void mark_list(lower *l, const wr_list *list)
             mark_used(l, list->item[i]);
 }
 
-/* ---- scans ---------------------------------------------------------------- */
+/* ---- scans ----------------------------------------------------------------
+ */
 
 static weir_rc lower_scan(lower *l, int si)
 {
@@ -155,8 +157,8 @@ static weir_rc build_decoder(lower *l, int si)
     if (s->table || l->p->nscan > 1)
         for (int i = 0; i < s->nkeys; i++)
             s->used[i] = true;
-    wr_field_map *fm =
-        wr_arena_zalloc(l->ar, sizeof *fm * (size_t)(s->nvalue ? s->nvalue : 1));
+    wr_field_map *fm = wr_arena_zalloc(
+        l->ar, sizeof *fm * (size_t)(s->nvalue ? s->nvalue : 1));
     if (!fm)
         return oom(l);
     int k = 0;
@@ -168,8 +170,7 @@ static weir_rc build_decoder(lower *l, int si)
         fm[k].col = s->used[i] ? i : -1;
         k++;
     }
-    if (s->value_format != WR_FMT_JSON &&
-        s->value_format != WR_FMT_DELIMITED)
+    if (s->value_format != WR_FMT_JSON && s->value_format != WR_FMT_DELIMITED)
         return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
                                "VALUE_FORMAT %s of %s is not supported by the "
                                "executor yet (JSON and DELIMITED are)",
@@ -178,7 +179,8 @@ static weir_rc build_decoder(lower *l, int si)
     return s->dec ? WEIR_OK : l->st->code;
 }
 
-/* ---- expression maps ------------------------------------------------------ */
+/* ---- expression maps ------------------------------------------------------
+ */
 
 /* Scan-batch map: a column of source 0 is its scope index; with joins, the
  * wide row's column. */
@@ -229,7 +231,8 @@ static wr_xexpr *compile(lower *l, const wr_expr *e, wr_expr_map_fn map)
     return wr_expr_compile(l->ar, e, map, l, l->st);
 }
 
-/* ---- aggregation ------------------------------------------------------------ */
+/* ---- aggregation ------------------------------------------------------------
+ */
 
 static int64_t gcd64(int64_t a, int64_t b)
 {
@@ -251,11 +254,13 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     g->nagg = n->aggs ? n->aggs->n : 0;
     g->ncols = g->ngroup + g->nagg + 2;
     g->group = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->ngroup + 1));
-    g->gtypes = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->ngroup + 1));
+    g->gtypes =
+        wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->ngroup + 1));
     g->aggs = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->nagg + 1));
     g->nargs = wr_arena_zalloc(l->ar, sizeof(int) * (size_t)(g->nagg + 1));
     g->args = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(g->nagg + 1));
-    g->state_off = wr_arena_zalloc(l->ar, sizeof(size_t) * (size_t)(g->nagg + 1));
+    g->state_off =
+        wr_arena_zalloc(l->ar, sizeof(size_t) * (size_t)(g->nagg + 1));
     g->types = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)g->ncols);
     if (!g->group || !g->gtypes || !g->aggs || !g->nargs || !g->args ||
         !g->state_off || !g->types)
@@ -326,7 +331,8 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     return WEIR_OK;
 }
 
-/* ---- joins ------------------------------------------------------------------ */
+/* ---- joins ------------------------------------------------------------------
+ */
 
 static weir_rc lower_joins(lower *l, const wr_lnode *top)
 {
@@ -425,7 +431,8 @@ static bool is_join_key(const wr_lnode *top, const wr_expr *e)
     return false;
 }
 
-/* ---- the plan --------------------------------------------------------------- */
+/* ---- the plan ---------------------------------------------------------------
+ */
 
 static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
 {
@@ -468,8 +475,7 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
 }
 
 wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
-                        const wr_source *sink, const char *id,
-                        weir_status *st)
+                        const wr_source *sink, const char *id, weir_status *st)
 {
     (void)cat;
     wr_arena *ar = wr_arena_new(0);
@@ -549,8 +555,8 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
             is_join_key(join, proj->cols[i].expr)) {
             /* A key column equal to a join key is the join key, whichever
              * side is present (outer joins). */
-            p->out[i] = wr_expr_column(ar, p->joinkey_col,
-                                       proj->cols[i].expr->type);
+            p->out[i] =
+                wr_expr_column(ar, p->joinkey_col, proj->cols[i].expr->type);
             if (!p->out[i])
                 goto nomem;
             continue;
@@ -575,7 +581,8 @@ void wr_plan_free(wr_qplan *p)
         wr_arena_free(p->ar);
 }
 
-/* ---- printing --------------------------------------------------------------- */
+/* ---- printing ---------------------------------------------------------------
+ */
 
 static const char *const wkind[] = {"", "TUMBLING", "HOPPING", "SESSION"};
 
@@ -591,12 +598,13 @@ static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
              sep, wr_format_name(s->value_format), used, s->ncols);
     snprintf(n1, sizeof n1, "Filter%sWHERE", sep);
     if (p->agg)
-        snprintf(n2, sizeof n2, "PartialAggregate%s%d keys, %d aggregates",
-                 sep, p->agg->ngroup, p->agg->nagg);
+        snprintf(n2, sizeof n2, "PartialAggregate%s%d keys, %d aggregates", sep,
+                 p->agg->ngroup, p->agg->nagg);
     else
         snprintf(n2, sizeof n2, "Project%s%d columns", sep, p->nout);
-    snprintf(n3, sizeof n3, "Sink %s%s%s", p->sink.name ? p->sink.name : "stdout",
-             sep, wr_format_name(p->sink.value_format));
+    snprintf(n3, sizeof n3, "Sink %s%s%s",
+             p->sink.name ? p->sink.name : "stdout", sep,
+             wr_format_name(p->sink.value_format));
     if (!dot) {
         wr_buf_puts(b, "Stage 0 (narrow, one task per input slice chunk):\n");
         wr_buf_printf(b, "  %s%s\n", s->table ? "TableSource " : "", n0);
@@ -608,16 +616,14 @@ static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
                           p->agg->ngroup, p->agg->ngroup == 1 ? "" : "s");
             wr_buf_puts(b, "Stage 1 (stateful, one task per key partition):\n");
             if (p->agg->window.kind)
-                wr_buf_printf(b,
-                              "  WindowAggregate %s size=%lldms%s pane=%lld "
-                              "grace=%lldms emit=%s\n",
-                              wkind[p->agg->window.kind],
-                              (long long)p->agg->window.size,
-                              p->agg->window.rows ? "(rows)" : "",
-                              (long long)p->agg->pane,
-                              (long long)p->agg->grace,
-                              p->agg->emit == WR_EMIT_FINAL ? "FINAL"
-                                                            : "CHANGES");
+                wr_buf_printf(
+                    b,
+                    "  WindowAggregate %s size=%lldms%s pane=%lld "
+                    "grace=%lldms emit=%s\n",
+                    wkind[p->agg->window.kind], (long long)p->agg->window.size,
+                    p->agg->window.rows ? "(rows)" : "",
+                    (long long)p->agg->pane, (long long)p->agg->grace,
+                    p->agg->emit == WR_EMIT_FINAL ? "FINAL" : "CHANGES");
             else
                 wr_buf_puts(b, "  Aggregate (final) emit=CHANGES\n");
             if (p->agg->having)
@@ -647,7 +653,8 @@ static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
         wr_buf_puts(b, "  filter -> narrow;\n");
     if (p->agg) {
         wr_buf_puts(b, "  narrow -> agg [label=\"shuffle\", style=dashed];\n");
-        wr_buf_printf(b, "  agg -> %s;\n", p->agg->having ? "having" : "project");
+        wr_buf_printf(b, "  agg -> %s;\n",
+                      p->agg->having ? "having" : "project");
         if (p->agg->having)
             wr_buf_puts(b, "  having -> project;\n");
         wr_buf_puts(b, "  project -> sink;\n");

@@ -46,55 +46,55 @@ typedef struct wr_pscan {
     int nkeys;             /* key columns (0..nkeys-1) */
     wr_format key_format;  /* key format */
     wr_format value_format;
-    wr_decoder *dec;       /* value decoder (projection pushed down) */
-    int nvalue;            /* declared value columns */
-    bool *used;            /* per scan column: referenced by the query */
-    int col_rowtime;       /* pseudo-columns */
+    wr_decoder *dec; /* value decoder (projection pushed down) */
+    int nvalue;      /* declared value columns */
+    bool *used;      /* per scan column: referenced by the query */
+    int col_rowtime; /* pseudo-columns */
     int col_partition;
     int col_offset;
     int col_topic;
     int col_wstart; /* windowed source: WINDOWSTART, else -1 */
     int col_wend;
-    int ts_col;        /* TIMESTAMP='col' column, else -1 */
-    const char *file;  /* FILE= path for file sources, else NULL */
-    char delim;        /* DELIMITED separator */
+    int ts_col;       /* TIMESTAMP='col' column, else -1 */
+    const char *file; /* FILE= path for file sources, else NULL */
+    char delim;       /* DELIMITED separator */
 } wr_pscan;
 
 /* Where a sink writes and how it encodes. */
 typedef struct wr_psink {
-    const char *name;         /* sink source name (NULL: push query) */
-    const char *topic;        /* topic (or FILE path) */
-    wr_format key_format;     /* key format (NONE: keyless) */
-    wr_format value_format;   /* value format */
-    char delim;               /* DELIMITED separator */
-    int ncols;                /* output columns (keys first) */
-    int nkeys;                /* key columns */
-    const char **names;       /* column names */
-    const wr_type **types;    /* column types */
-    int ts_col;               /* TIMESTAMP='col' on the sink, else -1 */
-    wr_window_spec window;    /* windowed result (key carries the window) */
-    bool table;               /* the result is a table (changelog) */
-    bool file_sink;           /* topic is a FILE= path */
+    const char *name;       /* sink source name (NULL: push query) */
+    const char *topic;      /* topic (or FILE path) */
+    wr_format key_format;   /* key format (NONE: keyless) */
+    wr_format value_format; /* value format */
+    char delim;             /* DELIMITED separator */
+    int ncols;              /* output columns (keys first) */
+    int nkeys;              /* key columns */
+    const char **names;     /* column names */
+    const wr_type **types;  /* column types */
+    int ts_col;             /* TIMESTAMP='col' on the sink, else -1 */
+    wr_window_spec window;  /* windowed result (key carries the window) */
+    bool table;             /* the result is a table (changelog) */
+    bool file_sink;         /* topic is a FILE= path */
 } wr_psink;
 
 /* The aggregate part of a plan. */
 typedef struct wr_pagg {
-    int ngroup;              /* group key expressions */
-    wr_xexpr **group;        /* over the scan batch */
-    const wr_type **gtypes;  /* their types */
-    int nagg;                /* aggregate calls */
-    wr_agg **aggs;           /* accumulators */
-    int *nargs;              /* per aggregate: argument count */
-    wr_xexpr ***args;        /* per aggregate: arguments over the scan batch */
-    size_t *state_off;       /* per aggregate: offset in a pane's state */
-    size_t state_size;       /* bytes of all aggregates' state */
-    const wr_type **types;   /* aggregate batch column types */
-    int ncols;               /* ngroup + nagg + 2 */
-    wr_window_spec window;   /* kind 0: not windowed */
-    int64_t pane;            /* slice width (gcd(size, advance)); rows too */
-    int64_t grace;           /* effective grace in ms */
-    wr_emit emit;            /* CHANGES (default) or FINAL */
-    wr_xexpr *having;        /* over the aggregate batch, or NULL */
+    int ngroup;             /* group key expressions */
+    wr_xexpr **group;       /* over the scan batch */
+    const wr_type **gtypes; /* their types */
+    int nagg;               /* aggregate calls */
+    wr_agg **aggs;          /* accumulators */
+    int *nargs;             /* per aggregate: argument count */
+    wr_xexpr ***args;       /* per aggregate: arguments over the scan batch */
+    size_t *state_off;      /* per aggregate: offset in a pane's state */
+    size_t state_size;      /* bytes of all aggregates' state */
+    const wr_type **types;  /* aggregate batch column types */
+    int ncols;              /* ngroup + nagg + 2 */
+    wr_window_spec window;  /* kind 0: not windowed */
+    int64_t pane;           /* slice width (gcd(size, advance)); rows too */
+    int64_t grace;          /* effective grace in ms */
+    wr_emit emit;           /* CHANGES (default) or FINAL */
+    wr_xexpr *having;       /* over the aggregate batch, or NULL */
 } wr_pagg;
 
 /* One binary join of a left-deep join tree: the rows of scans 0..j (the
@@ -112,26 +112,26 @@ typedef struct wr_pjoin {
 } wr_pjoin;
 
 typedef struct wr_qplan {
-    const char *id;        /* query id (CSAS_X_0) or "push" */
-    const char *sql;       /* statement text (borrowed) */
-    int nscan;             /* sources (1 without joins) */
-    wr_pscan *scans;       /* nscan scans */
-    int njoin;             /* joins (nscan - 1), 0 without joins */
-    wr_pjoin *joins;       /* left-deep, bottom first */
-    int *scan_off;         /* joins: first wide column of each scan */
-    int wide_ncols;        /* joins: columns of the wide row */
+    const char *id;             /* query id (CSAS_X_0) or "push" */
+    const char *sql;            /* statement text (borrowed) */
+    int nscan;                  /* sources (1 without joins) */
+    wr_pscan *scans;            /* nscan scans */
+    int njoin;                  /* joins (nscan - 1), 0 without joins */
+    wr_pjoin *joins;            /* left-deep, bottom first */
+    int *scan_off;              /* joins: first wide column of each scan */
+    int wide_ncols;             /* joins: columns of the wide row */
     const wr_type **wide_types; /* joins: their types */
-    int joinkey_col;       /* joins: the synthetic ROWKEY column */
-    int ts_col;            /* ROWTIME of the batch reaching WHERE: the scan's,
-                              or the wide row's join timestamp */
-    wr_xexpr *where;       /* over the scan batch, or NULL */
-    wr_pagg *agg;          /* aggregation, or NULL */
-    int nout;              /* output columns = sink columns */
-    wr_xexpr **out;        /* over the scan batch, or the aggregate batch */
-    wr_psink sink;         /* output */
-    bool source_table;     /* the (single) source is a table */
-    int64_t limit;         /* LIMIT of a push query, -1: none */
-    wr_arena *ar;          /* owns the plan */
+    int joinkey_col;            /* joins: the synthetic ROWKEY column */
+    int ts_col;        /* ROWTIME of the batch reaching WHERE: the scan's,
+                          or the wide row's join timestamp */
+    wr_xexpr *where;   /* over the scan batch, or NULL */
+    wr_pagg *agg;      /* aggregation, or NULL */
+    int nout;          /* output columns = sink columns */
+    wr_xexpr **out;    /* over the scan batch, or the aggregate batch */
+    wr_psink sink;     /* output */
+    bool source_table; /* the (single) source is a table */
+    int64_t limit;     /* LIMIT of a push query, -1: none */
+    wr_arena *ar;      /* owns the plan */
 } wr_qplan;
 
 /*
@@ -143,8 +143,7 @@ typedef struct wr_qplan {
  * executor cannot run yet, WEIR_E_NOMEM.
  */
 wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
-                        const wr_source *sink, const char *id,
-                        weir_status *st);
+                        const wr_source *sink, const char *id, weir_status *st);
 
 /* Frees a plan. NULL is a no-op. */
 void wr_plan_free(wr_qplan *p);

@@ -27,8 +27,8 @@
 #include "shell/shell.h"
 
 typedef struct runout {
-    FILE *file;    /* FILE= sink, or NULL: stdout as JSON */
-    wr_buf line;   /* scratch */
+    FILE *file;  /* FILE= sink, or NULL: stdout as JSON */
+    wr_buf line; /* scratch */
 } runout;
 
 static weir_rc print_row(void *ctx, const wr_qplan *p, const wr_out *o,

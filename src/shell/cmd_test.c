@@ -101,7 +101,8 @@ static trec *topic_add(topic *t)
     return x;
 }
 
-/* ---- output ----------------------------------------------------------------- */
+/* ---- output -----------------------------------------------------------------
+ */
 
 static void put_datum_col(wr_buf *b, const wr_type *t, const wr_col *c, int row)
 {
@@ -163,7 +164,8 @@ static weir_rc on_output(void *ctx, const wr_qplan *p, const wr_out *o,
     return WEIR_OK;
 }
 
-/* ---- input conversion ------------------------------------------------------ */
+/* ---- input conversion ------------------------------------------------------
+ */
 
 /* Encodes a test-file key (JSON) in the scan's key format into b. */
 static void key_bytes(const wr_pscan *s, const wr_jval *k, wr_buf *b,
@@ -321,8 +323,9 @@ static int run_query(runner *r, tquery *q, weir_status *st)
     const wr_qstats *qs = wr_qrun_stats(q->run);
     if (qs->decode_errors || qs->late || qs->eval_errors)
         fprintf(stderr,
-                "weir test: %s: %" PRId64 " records skipped (bad input), %" PRId64
-                " late, %" PRId64 " expression errors%s%s\n",
+                "weir test: %s: %" PRId64
+                " records skipped (bad input), %" PRId64 " late, %" PRId64
+                " expression errors%s%s\n",
                 p->id, qs->decode_errors, qs->late, qs->eval_errors,
                 qs->last_error[0] ? "; last: " : "", qs->last_error);
     free(recs);
@@ -332,7 +335,8 @@ static int run_query(runner *r, tquery *q, weir_status *st)
     return rc;
 }
 
-/* ---- comparison -------------------------------------------------------------- */
+/* ---- comparison
+ * -------------------------------------------------------------- */
 
 static bool num_eq(const char *a, const char *b)
 {
@@ -483,8 +487,8 @@ static int compare(const wr_jval *exp, const wr_jval *act)
             for (int k = m; k < ne || k < na; k++) {
                 wr_buf x = WR_BUF_INIT;
                 wr_json_write(&x, k < ne ? es[k] : as[k]);
-                printf("  %s %s\n", k < ne ? "missing:" : "extra:  ",
-                       wr_buf_str(&x));
+                printf("  %s %s\n",
+                       k < ne ? "missing:" : "extra:  ", wr_buf_str(&x));
                 wr_buf_fini(&x);
             }
             bad++;
@@ -493,7 +497,8 @@ static int compare(const wr_jval *exp, const wr_jval *act)
     return bad ? T_MISMATCH : T_OK;
 }
 
-/* ---- main ---------------------------------------------------------------------- */
+/* ---- main
+ * ---------------------------------------------------------------------- */
 
 static int64_t parse_interval(const char *s)
 {
@@ -595,7 +600,8 @@ int wr_cmd_test(int argc, char **argv)
         rec->ts = ts && ts->kind == WR_J_NUM ? strtoll(ts->s, NULL, 10) : 0;
         const wr_jval *w = wr_json_get(x, "window");
         if (w && w->kind == WR_J_OBJ) {
-            const wr_jval *s = wr_json_get(w, "start"), *e = wr_json_get(w, "end");
+            const wr_jval *s = wr_json_get(w, "start"),
+                          *e = wr_json_get(w, "end");
             rec->windowed = true;
             rec->ws = s && s->kind == WR_J_NUM ? strtoll(s->s, NULL, 10) : 0;
             rec->we = e && e->kind == WR_J_NUM ? strtoll(e->s, NULL, 10) : 0;

@@ -32,7 +32,8 @@ static void usage(FILE *out)
         "                              run the file's queries (FILE sources);\n"
         "                              push-query rows go to stdout\n"
         "  test -s STMTS.sql -i INPUT.json [-o EXPECTED.json] [--actual F]\n"
-        "                              run statements over test inputs (ksqlDB\n"
+        "                              run statements over test inputs "
+        "(ksqlDB\n"
         "                              test-runner files) and compare\n"
         "  explain [--ast | --format dot] FILE.sql ...\n"
         "                              print the logical plan and the DAG of\n"
@@ -205,8 +206,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "explain")) {
         if (argc > 2 && !strcmp(argv[2], "--ast"))
             return cmd_files(argc - 3, argv + 3, MODE_AST);
-        if (argc > 3 && !strcmp(argv[2], "--format") &&
-            !strcmp(argv[3], "dot"))
+        if (argc > 3 && !strcmp(argv[2], "--format") && !strcmp(argv[3], "dot"))
             return cmd_files(argc - 4, argv + 4, MODE_DOT);
         return cmd_files(argc - 2, argv + 2, MODE_EXPLAIN);
     }

@@ -278,7 +278,8 @@ TEST(dag_stages)
     CHECK(strstr(dag, "-> Filter WHERE\n  -> Project ") != NULL);
 }
 
-TEST_LIST(wr_tests_planner, TEST_ENTRY(dag_stages), TEST_ENTRY(types_arithmetic),
+TEST_LIST(wr_tests_planner, TEST_ENTRY(dag_stages),
+          TEST_ENTRY(types_arithmetic),
           TEST_ENTRY(types_functions_and_predicates),
           TEST_ENTRY(aggregate_keys_and_types),
           TEST_ENTRY(stream_key_kept_first), TEST_ENTRY(join_naming),
