@@ -875,6 +875,17 @@ static wr_xexpr *comp_in(comp *c, const wr_expr *e)
             wr_datum d, back;
             int rc = cast_datum(&cc, it->type, pt, &it->val, &d);
             bool keep = rc == 0 && !d.null;
+            if (!keep && it->type->kind == WR_T_STRING &&
+                wr_type_is_numeric(pt)) {
+                /* '4.000' matches an INT 4, as in ksqlDB: through DOUBLE,
+                 * kept only when the value survives the round trip. */
+                const wr_type *dt = wr_type_prim(WR_T_DOUBLE);
+                wr_datum dd, bd;
+                keep = cast_datum(&cc, it->type, dt, &it->val, &dd) == 0 &&
+                       !dd.null && cast_datum(&cc, dt, pt, &dd, &d) == 0 &&
+                       !d.null && cast_datum(&cc, pt, dt, &d, &bd) == 0 &&
+                       !bd.null && bd.u.f64 == dd.u.f64;
+            }
             if (keep && it->type->kind != WR_T_STRING &&
                 wr_type_is_primitive(pt)) {
                 rc = cast_datum(&cc, pt, it->type, &d, &back);
@@ -1667,6 +1678,14 @@ static weir_rc eval_cmp(const wr_xexpr *x, wr_batch *b, wr_col *out,
     TRYR(eval(x->kids[1], b, &c, cx, st));
     NEED(scratch(out, b, x->type));
     cmp_cols(x->op, &a, &c, b, out);
+    /* ksqlDB: a comparison with a NULL operand is FALSE, not NULL. */
+    WR_FOR_SEL(b, i)
+    {
+        if (wr_col_is_null(out, i)) {
+            wr_col_set_null(out, i, false);
+            WR_COL_BOOL(out)[i] = 0;
+        }
+    }
     return WEIR_OK;
 }
 

@@ -542,6 +542,8 @@ static void k_instr(ARGS)
         if (start < 0)
             start = hn + start < 0 ? 0 : hn + start;
         int k = ordinal_index(h + start, hn - start, nd, nn, occ);
+        if (k < 0)
+            continue; /* not found: 0 */
         o[i] = rev ? hn - pos - k : k + pos;
     }
 }

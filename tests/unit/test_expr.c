@@ -374,8 +374,11 @@ TEST(comparisons)
     CHECK_STR(ev("V < 'help'"), "true");
     CHECK_STR(ev("V <> 'hello'"), "false");
     CHECK_STR(ev("F = true"), "true");
-    CHECK_STR(ev("I = NULL"), "NULL");
-    CHECK_STR(evr("I = 7", 1), "NULL");
+    /* ksqlDB: a comparison with a NULL operand is FALSE (QTT "null -
+     * null equals"), not SQL's NULL. */
+    CHECK_STR(ev("I = NULL"), "false");
+    CHECK_STR(evr("I = 7", 1), "false");
+    CHECK_STR(ev("NOT (I = NULL)"), "true");
     CHECK_STR(ev("(D - D) / 0 = (D - D) / 0"), "false");
 }
 
@@ -421,6 +424,14 @@ TEST(between_and_in)
     CHECK_STR(ev("I NOT IN (1, NULL)"), "NULL");
     CHECK_STR(ev("I IN (7.0, 1.5)"), "true");
     CHECK_STR(ev("I IN (7.5)"), "false");
+    /* A numeric string matches by value (QTT "in - int - valid"). */
+    CHECK_STR(ev("I IN (1, '7.000')"), "true");
+    CHECK_STR(ev("I IN ('7.5')"), "false");
+    /* INSTR returns 0 when the occurrence is missing, also searching
+     * backwards (QTT "instr - ... negative position and occurrence"). */
+    CHECK_STR(ev("INSTR('short', 'or', -4, 2)"), "0");
+    CHECK_STR(ev("INSTR('corporate floor', 'or', -4, 2)"), "2");
+    CHECK_STR(ev("INSTR('short', 'xy')"), "0");
     CHECK_STR(ev("I IN (B, I)"), "true");
     CHECK_STR(ev("V IN ('x', 'hello')"), "true");
     CHECK_STR(ev("I IN ('7')"), "true");
