@@ -75,10 +75,26 @@ wr_decoder *wr_decoder_new(wr_arena *ar, wr_format fmt,
         f[i].col = fields[i].col;
         if (f[i].col >= 0)
             targets[d->ntarget++] = f[i].col;
-        for (int j = 0; j < f[i].len; j++)
-            if (f[i].name[j] >= 'a' && f[i].name[j] <= 'z')
-                d->mixed = true;
     }
+    /* A member name can match two declared fields only when one declared
+     * name upper-cases to another ("user" and "USER"); otherwise the first
+     * hit is the only one and lookups may stop there. */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            if (i == j || f[i].len != f[j].len)
+                continue;
+            int k = 0;
+            while (k < f[i].len) {
+                char c = f[i].name[k];
+                if (c >= 'a' && c <= 'z')
+                    c = (char)(c - 32);
+                if (c != f[j].name[k])
+                    break;
+                k++;
+            }
+            if (k == f[i].len)
+                d->mixed = true;
+        }
     return d;
 }
 

@@ -27,7 +27,7 @@ struct wr_decoder {
     char delim;    /* DELIMITED separator */
     int n;         /* number of declared fields */
     wr_dfield *f;  /* n fields, in declaration order (in the build arena) */
-    bool mixed;    /* some declared name has a lower-case letter */
+    bool mixed;    /* a declared name upper-cases to another one */
     int ntarget;   /* fields with col >= 0 */
     int *targets;  /* their batch columns */
 };

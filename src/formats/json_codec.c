@@ -905,9 +905,8 @@ static inline void lookup(const wr_decoder *d, const char *k, size_t kn,
     *ex = -1;
     *up = -1;
     if (!d->mixed) {
-        /* No declared name has a lower-case letter: the first hit is the
-         * only one. A lower-case declared name never equals an upper-cased
-         * key, so name_cmp's "1" is exactly "upper-cased match". */
+        /* No declared name upper-cases to another: the first hit is the
+         * only one. */
         if (hint < d->n && (size_t)f[hint].len == kn) {
             int r = name_cmp(k, f[hint].name, kn);
             if (r) {
