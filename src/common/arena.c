@@ -112,11 +112,33 @@ void wr_arena_reset(wr_arena *ar)
     if (!ar || !ar->head)
         return;
     chunk *c = ar->head;
-    while (c->next) {
-        chunk *next = c->next;
-        UNPOISON(c->data, c->size);
-        free(c);
-        c = next;
+    if (c->next) {
+        /* Several chunks: replace them by one of their total size, so that
+         * the next cycle (batch arenas are reset once per vector) fits in a
+         * single retained chunk instead of mallocing (and page-faulting)
+         * the same big blocks again. */
+        size_t total = 0;
+        for (chunk *x = c; x; x = x->next)
+            total += x->size;
+        chunk *one = fault_hit() ? NULL : malloc(sizeof(chunk) + total);
+        if (one) {
+            one->size = total;
+            one->next = NULL;
+            while (c) {
+                chunk *next = c->next;
+                UNPOISON(c->data, c->size);
+                free(c);
+                c = next;
+            }
+            c = one;
+        } else {
+            while (c->next) {
+                chunk *next = c->next;
+                UNPOISON(c->data, c->size);
+                free(c);
+                c = next;
+            }
+        }
     }
     ar->head = c;
 #ifdef WEIR_ARENA_POISON
