@@ -55,8 +55,11 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
             }
         }
         if (r->value) {
+            /* Strings borrow the record: records outlive the batch (the
+             * caller keeps them for the whole wr_qrun_batch call), and
+             * state copies what it keeps. */
             weir_rc rc = wr_decode_value(s->dec, r->value, (size_t)r->vlen,
-                                         false, b, row, err, sizeof err);
+                                         true, b, row, err, sizeof err);
             if (rc != WEIR_OK) {
                 stats->decode_errors++;
                 wr_stats_error(stats, r, err);

@@ -124,6 +124,9 @@ static bool convert_fail(jdec *jd, const char *fmt, ...)
 
 static inline void ws(jdec *jd)
 {
+    /* Compact JSON has no whitespace: one test in the common case. */
+    if (jd->p < jd->e && (unsigned char)*jd->p > ' ')
+        return;
     while (jd->p < jd->e && (*jd->p == ' ' || *jd->p == '\n' ||
                              *jd->p == '\r' || *jd->p == '\t'))
         jd->p++;
@@ -1071,6 +1074,11 @@ weir_rc wr_json_decode_row(const wr_decoder *d, const char *p, size_t n,
                 !key_text(&jd, &k, stack, sizeof stack, &ks, &kn))
                 goto fail;
             lookup(d, ks, kn, hint, &ex, &up);
+            /* Records usually list their members in one order: the next
+             * member is most likely the field after this one, used or
+             * skipped. */
+            if (ex >= 0 || up >= 0)
+                hint = (ex >= 0 ? ex : up) + 1;
             if (up >= 0 &&
                 (exact_big ? exact_big[up] : (exact_small >> (up & 63)) & 1))
                 up = -1;
@@ -1098,7 +1106,6 @@ weir_rc wr_json_decode_row(const wr_decoder *d, const char *p, size_t n,
                         wr_col_put(&b->cols[d->f[up].col], row, &dt);
                     }
                 }
-                hint = first + 1;
             }
             int r = member_end(&jd);
             if (r < 0)
