@@ -97,3 +97,9 @@ set_tests_properties(run_threads_identical PROPERTIES LABELS integration
 list(APPEND _weir_conf_tests weir_test_cases run_threads_identical)
 set_tests_properties(${_weir_conf_tests} PROPERTIES ENVIRONMENT
   "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
+
+# docs/operators.md is generated from the Operator: blocks of src/exec.
+add_test(NAME docs_operators
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/gen-operators.py
+          --check ${PROJECT_SOURCE_DIR}/docs/operators.md)
+set_tests_properties(docs_operators PROPERTIES LABELS conformance TIMEOUT 60)

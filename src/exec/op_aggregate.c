@@ -8,24 +8,34 @@
  *           (copied out of the batch), and either one pane (no window), the
  *           panes of its time or row windows, or its sessions. A pane holds
  *           one state block (every accumulator of agg.h) plus its min/max
- *           ROWTIME. Panes and sessions are malloc'd blocks freed when their
- *           windows close; keys live as long as their group.
+ *           ROWTIME. Panes (kept on a free list for reuse) and sessions are
+ *           released when their windows close; keys live as long as their
+ *           group.
  * Time:     stream time = highest ROWTIME seen; watermark = stream time -
  *           grace (ksqlDB's legacy 24 h when GRACE PERIOD is absent). Time
  *           windows are aligned to the epoch: TUMBLING panes are the
  *           windows; HOPPING windows are sliced into panes of gcd(size,
- *           advance) and a window's value is the merge of its panes, so a
- *           record updates one pane whatever size/advance is. Count windows
- *           (SIZE n ROWS) use the group's row number as their clock.
- *           SESSION windows merge on overlap of [ts - gap, ts + gap].
+ *           advance), so a record updates one pane whatever size/advance
+ *           is, and a window's value is the merge of its panes, computed
+ *           by sliding over them with two stacks (two merges per window).
+ *           Count windows (SIZE n ROWS) use the group's row number as their
+ *           clock. SESSION windows merge on overlap of [ts - gap, ts + gap].
  *           A window closes when its end <= watermark; a record for a closed
- *           window is late: counted in the stats and dropped.
+ *           window is late: counted in the stats and dropped. A bounded
+ *           input closes every window at its end (wr_aggop_close_all).
  * Emission: EMIT CHANGES: after each micro-batch, the current row of every
  *           (key, window) the batch changed, in order of first change;
  *           tombstones for sessions merged away and for rows whose HAVING
  *           turned false after having been emitted. EMIT FINAL: each window
- *           once, when it closes, in window-start order. The output
- *           timestamp is the highest ROWTIME of the window's records.
+ *           once, when it closes, group by group (creation order), each
+ *           group's windows in start order. Rows are materialized in chunks
+ *           of WR_VECTOR. The output timestamp is the highest ROWTIME of the
+ *           window's records.
+ * Partial:  with several threads, each chunk of a batch folds into a
+ *           partial operator of its own; the partials are merged into the
+ *           final one in chunk order (wr_aggop_merge_partial), so results do
+ *           not depend on the thread count. Sessions and count windows,
+ *           which depend on row order, run on one thread.
  * Errors:   rows with a NULL group key are skipped (ksqlDB); expression
  *           failures count in the evaluation context.
  */
