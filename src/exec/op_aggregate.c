@@ -70,6 +70,8 @@ struct wgroup {
     uint64_t hash;       /* hash of the key */
     wr_datum *key;       /* ngroup datums (strings in keymem) */
     wpane **panes;       /* sorted by start */
+    int64_t *pstart;         /* pstart[i] == panes[i]->start, kept inline
+                                so that searches do not chase pointers */
     int np, pcap;
     wsess *sess; /* sorted by start */
     int ns, scap;
@@ -208,6 +210,7 @@ static void group_free(wr_aggop *op, wgroup *g)
         wr_free(g->sess[i].state);
     }
     wr_free(g->panes);
+    wr_free(g->pstart);
     wr_free(g->sess);
     wr_free(g->live);
     wr_free(g);
@@ -344,7 +347,7 @@ static int pane_lower(const wgroup *g, int64_t s)
     int lo = 0, hi = g->np;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (g->panes[mid]->start < s)
+        if (g->pstart[mid] < s)
             lo = mid + 1;
         else
             hi = mid;
@@ -355,17 +358,22 @@ static int pane_lower(const wgroup *g, int64_t s)
 static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
 {
     int i;
-    if (g->np && g->panes[g->np - 1]->start == start)
+    if (g->np && g->pstart[g->np - 1] == start)
         return g->panes[g->np - 1];
-    if (g->np && g->panes[g->np - 1]->start < start)
+    if (g->np && g->pstart[g->np - 1] < start)
         i = g->np;
     else {
         i = pane_lower(g, start);
-        if (i < g->np && g->panes[i]->start == start)
+        if (i < g->np && g->pstart[i] == start)
             return g->panes[i];
     }
-    if (!grow((void **)&g->panes, &g->pcap, g->np + 1, sizeof(wpane *)))
-        return NULL;
+    if (g->np + 1 > g->pcap) {
+        int cap = g->pcap, cap2 = g->pcap;
+        if (!grow((void **)&g->panes, &cap, g->np + 1, sizeof(wpane *)) ||
+            !grow((void **)&g->pstart, &cap2, g->np + 1, sizeof(int64_t)))
+            return NULL;
+        g->pcap = cap;
+    }
     wpane *p = pane_alloc(op);
     if (!p)
         return NULL;
@@ -376,7 +384,10 @@ static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
     state_init(op->a, (char *)p + PANE_HDR);
     memmove(&g->panes[i + 1], &g->panes[i],
             sizeof(wpane *) * (size_t)(g->np - i));
+    memmove(&g->pstart[i + 1], &g->pstart[i],
+            sizeof(int64_t) * (size_t)(g->np - i));
     g->panes[i] = p;
+    g->pstart[i] = start;
     g->np++;
     return p;
 }
@@ -833,7 +844,7 @@ static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
         sl->bmax = INT64_MIN;
         sl->bmin = INT64_MAX;
     }
-    while (sl->hi < g->np && g->panes[sl->hi]->start < we) {
+    while (sl->hi < g->np && g->pstart[sl->hi] < we) {
         wpane *p = g->panes[sl->hi++];
         if (!state_merge(a, sl->back, (char *)p + PANE_HDR))
             return false;
@@ -842,7 +853,7 @@ static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
         if (p->mints < sl->bmin)
             sl->bmin = p->mints;
     }
-    while (sl->lo < sl->hi && g->panes[sl->lo]->start < ws) {
+    while (sl->lo < sl->hi && g->pstart[sl->lo] < ws) {
         if (sl->lo == sl->mid && !slider_flip(op, sl))
             return false;
         state_fini(a, fslot(op, sl, sl->lo));
@@ -1056,7 +1067,7 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
                      ? 0
                      : pane_lower(g, g->final_next - a->window.size);
         for (int i = i0; i < g->np; i++) {
-            int64_t ps = g->panes[i]->start;
+            int64_t ps = g->pstart[i];
             if (ps >= clock)
                 break; /* no window of this pane has closed yet */
             int64_t w = first_start(a, ps);
@@ -1100,7 +1111,7 @@ static void expire(wr_aggop *op)
         /* Panes are sorted by start and last_end grows with it: expire a
          * prefix. */
         int k = 0;
-        while (k < g->np && last_end(a, g->panes[k]->start) <= clock &&
+        while (k < g->np && last_end(a, g->pstart[k]) <= clock &&
                !g->panes[k]->dirty) {
             state_fini(a, (char *)g->panes[k] + PANE_HDR);
             pane_release(op, g->panes[k]);
@@ -1109,6 +1120,8 @@ static void expire(wr_aggop *op)
         if (k) {
             memmove(g->panes, g->panes + k,
                     sizeof(wpane *) * (size_t)(g->np - k));
+            memmove(g->pstart, g->pstart + k,
+                    sizeof(int64_t) * (size_t)(g->np - k));
             g->np -= k;
         }
         k = 0;
