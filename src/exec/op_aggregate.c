@@ -8,7 +8,8 @@
  *           (copied out of the batch), and either one pane (no window), the
  *           panes of its time or row windows, or its sessions. A pane holds
  *           one state block (every accumulator of agg.h) plus its min/max
- *           ROWTIME. Panes (kept on a free list for reuse) and sessions are
+ *           ROWTIME. A group's panes are one contiguous array (sliding
+ *           over them reads memory in order); panes and sessions are
  *           released when their windows close; keys live as long as their
  *           group.
  * Time:     stream time = highest ROWTIME seen; watermark = stream time -
@@ -69,8 +70,10 @@ struct wgroup {
     wgroup *prev, *next; /* creation-order list */
     uint64_t hash;       /* hash of the key */
     wr_datum *key;       /* ngroup datums (strings in keymem) */
-    wpane **panes;       /* sorted by start */
-    int64_t *pstart;         /* pstart[i] == panes[i]->start, kept inline
+    char *pblk;              /* panes, contiguous, sorted by start: pane i
+                                at pblk + i * psz (moved by inserts and
+                                expiry: hold indices, not pointers) */
+    int64_t *pstart;         /* pstart[i]: start of pane i, kept apart
                                 so that searches do not chase pointers */
     int np, pcap;
     wsess *sess; /* sorted by start */
@@ -84,7 +87,6 @@ struct wgroup {
 
 typedef struct change {
     wgroup *g;
-    struct wpane *pane; /* kind 0: the pane (stable until expire) */
     int64_t start;      /* pane start, or session start */
     int64_t seq;        /* first change */
     int kind;           /* 0 pane, 1 session, 2 session tombstone */
@@ -109,8 +111,7 @@ struct wr_aggop {
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
     bool at_end;         /* input ended: every window is closed */
     int64_t next_id;     /* id of the next new group */
-    void *free_panes;    /* released pane blocks, linked through their
-                            first word (one malloc per pane, reused) */
+    size_t psz;          /* bytes of one pane: header + state, 16-aligned */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -169,6 +170,7 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     op->p = p;
     op->a = p->agg;
     op->ngroup = p->agg->ngroup;
+    op->psz = (PANE_HDR + p->agg->state_size + 15) & ~(size_t)15;
     op->nbuckets = 1024;
     op->buckets = wr_malloc(sizeof(wgroup *) * op->nbuckets);
     op->tmp = wr_malloc(op->a->state_size + 16);
@@ -182,34 +184,20 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     return op;
 }
 
-/* A pane block from the free list, or a new one. */
-static wpane *pane_alloc(wr_aggop *op)
-{
-    void *p = op->free_panes;
-    if (p) {
-        memcpy(&op->free_panes, p, sizeof(void *));
-        return p;
-    }
-    return wr_malloc(PANE_HDR + op->a->state_size);
-}
-
-static void pane_release(wr_aggop *op, wpane *p)
-{
-    memcpy(p, &op->free_panes, sizeof(void *));
-    op->free_panes = p;
-}
+/* Pane i of group g (valid until the group's next insert or expiry). */
+#define PANE(op, g, i) ((wpane *)((g)->pblk + (size_t)(i) * (op)->psz))
+#define PSTATE(pn) ((char *)(pn) + PANE_HDR)
 
 static void group_free(wr_aggop *op, wgroup *g)
 {
     for (int i = 0; i < g->np; i++) {
-        state_fini(op->a, (char *)g->panes[i] + PANE_HDR);
-        pane_release(op, g->panes[i]);
+        state_fini(op->a, PSTATE(PANE(op, g, i)));
     }
     for (int i = 0; i < g->ns; i++) {
         state_fini(op->a, g->sess[i].state);
         wr_free(g->sess[i].state);
     }
-    wr_free(g->panes);
+    wr_free(g->pblk);
     wr_free(g->pstart);
     wr_free(g->sess);
     wr_free(g->live);
@@ -223,11 +211,6 @@ void wr_aggop_free(wr_aggop *op)
     for (wgroup *g = op->first, *n; g; g = n) {
         n = g->next;
         group_free(op, g);
-    }
-    while (op->free_panes) {
-        void *p = op->free_panes;
-        memcpy(&op->free_panes, p, sizeof(void *));
-        wr_free(p);
     }
     wr_free(op->buckets);
     wr_free(op->tmp);
@@ -355,49 +338,61 @@ static int pane_lower(const wgroup *g, int64_t s)
     return lo;
 }
 
-static wpane *pane_get(wr_aggop *op, wgroup *g, int64_t start)
+/* The index of g's pane starting at `start`, created (initialized) when
+ * missing; -1 when out of memory. Creating moves later panes. */
+static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
 {
     int i;
     if (g->np && g->pstart[g->np - 1] == start)
-        return g->panes[g->np - 1];
+        return g->np - 1;
     if (g->np && g->pstart[g->np - 1] < start)
         i = g->np;
     else {
         i = pane_lower(g, start);
         if (i < g->np && g->pstart[i] == start)
-            return g->panes[i];
+            return i;
     }
     if (g->np + 1 > g->pcap) {
-        int cap = g->pcap, cap2 = g->pcap;
-        if (!grow((void **)&g->panes, &cap, g->np + 1, sizeof(wpane *)) ||
-            !grow((void **)&g->pstart, &cap2, g->np + 1, sizeof(int64_t)))
-            return NULL;
-        g->pcap = cap;
+        int nc = g->pcap ? g->pcap * 2 : 4;
+        char *nb = wr_realloc(g->pblk, op->psz * (size_t)nc);
+        if (!nb)
+            return -1;
+        g->pblk = nb;
+        int64_t *ns = wr_realloc(g->pstart, sizeof(int64_t) * (size_t)nc);
+        if (!ns)
+            return -1;
+        g->pstart = ns;
+        g->pcap = nc;
     }
-    wpane *p = pane_alloc(op);
-    if (!p)
-        return NULL;
+    memmove(g->pblk + (size_t)(i + 1) * op->psz, g->pblk + (size_t)i * op->psz,
+            op->psz * (size_t)(g->np - i));
+    memmove(&g->pstart[i + 1], &g->pstart[i],
+            sizeof(int64_t) * (size_t)(g->np - i));
+    wpane *p = PANE(op, g, i);
     memset(p, 0, PANE_HDR);
     p->start = start;
     p->maxts = INT64_MIN;
     p->mints = INT64_MAX;
-    state_init(op->a, (char *)p + PANE_HDR);
-    memmove(&g->panes[i + 1], &g->panes[i],
-            sizeof(wpane *) * (size_t)(g->np - i));
-    memmove(&g->pstart[i + 1], &g->pstart[i],
-            sizeof(int64_t) * (size_t)(g->np - i));
-    g->panes[i] = p;
+    state_init(op->a, PSTATE(p));
     g->pstart[i] = start;
     g->np++;
-    return p;
+    return i;
+}
+
+/* The pane of g starting at `start`, or NULL. */
+static wpane *pane_find(wr_aggop *op, wgroup *g, int64_t start)
+{
+    int i = g->np && g->pstart[g->np - 1] == start ? g->np - 1
+                                                    : pane_lower(g, start);
+    return i < g->np && g->pstart[i] == start ? PANE(op, g, i) : NULL;
 }
 
 static bool change_add(wr_aggop *op, wgroup *g, int64_t start, int64_t seq,
-                       int kind, int64_t end, wpane *pane)
+                       int kind, int64_t end)
 {
     if (!grow((void **)&op->ch, &op->chcap, op->nch + 1, sizeof(change)))
         return false;
-    op->ch[op->nch++] = (change){g, pane, start, seq, kind, end};
+    op->ch[op->nch++] = (change){g, start, seq, kind, end};
     return true;
 }
 
@@ -484,7 +479,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
             if (same)
                 ns.emitted = o->emitted;
             else if (o->emitted &&
-                     !change_add(op, g, o->start, seq, 2, o->end, NULL))
+                     !change_add(op, g, o->start, seq, 2, o->end))
                 return nomem(st);
             if (i > lo) {
                 if (!state_merge(a, ns.state, o->state))
@@ -522,7 +517,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
         if (!wr_agg_update(a->aggs[j], &sp, acols[j], &r, &seq, 1))
             return nomem(st);
     }
-    return change_add(op, g, s->start, seq, 1, 0, NULL) ? WEIR_OK : nomem(st);
+    return change_add(op, g, s->start, seq, 1, 0) ? WEIR_OK : nomem(st);
 }
 
 /* ---- update -----------------------------------------------------------------
@@ -584,7 +579,9 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     uint32_t *rows = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)n);
     int64_t *seqs = wr_arena_alloc(b->ar, sizeof(int64_t) * (size_t)n);
     wr_datum *key = wr_arena_alloc(b->ar, sizeof(wr_datum) * (size_t)(ng + 1));
-    if (!states || !rows || !seqs || !key)
+    wgroup **rg = wr_arena_alloc(b->ar, sizeof(wgroup *) * (size_t)n);
+    int64_t *rps = wr_arena_alloc(b->ar, sizeof(int64_t) * (size_t)n);
+    if (!states || !rows || !seqs || !key || !rg || !rps)
         return nomem(st);
     const int64_t *rt = WR_COL_I64(&b->cols[op->p->ts_col]);
     int kind = a->window.kind;
@@ -643,9 +640,10 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
                 continue;
             }
         }
-        wpane *p = pane_get(op, g, ps);
-        if (!p)
+        int pi = pane_get(op, g, ps);
+        if (pi < 0)
             return nomem(st);
+        wpane *p = PANE(op, g, pi);
         if (ts > p->maxts)
             p->maxts = ts;
         if (ts < p->mints)
@@ -654,15 +652,22 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         if (!p->dirty) {
             p->dirty = true;
             p->seq = seq[r];
-            if (!change_add(op, g, ps, seq[r], 0, 0, p))
+            if (!change_add(op, g, ps, seq[r], 0, 0))
                 return nomem(st);
         }
-        for (int j = 0; j < a->nagg; j++)
-            states[(size_t)j * (size_t)n + (size_t)m] =
-                (char *)p + PANE_HDR + a->state_off[j];
+        /* Panes move when a group gets a new one: remember (group, pane)
+         * now and take state addresses once every pane exists. */
+        rg[m] = g;
+        rps[m] = ps;
         rows[m] = (uint32_t)r;
         seqs[m] = seq[r];
         m++;
+    }
+    for (int k = 0; k < m; k++) {
+        wpane *p = pane_find(op, rg[k], rps[k]);
+        for (int j = 0; j < a->nagg; j++)
+            states[(size_t)j * (size_t)n + (size_t)k] =
+                PSTATE(p) + a->state_off[j];
     }
     for (int j = 0; j < a->nagg && m > 0; j++)
         if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n, acols[j],
@@ -683,14 +688,14 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
         if (!g)
             return nomem(st);
         for (int i = 0; i < pg->np; i++) {
-            wpane *pp = pg->panes[i];
+            wpane *pp = PANE(part, pg, i);
             if (a->window.kind && last_end(a, pp->start) <= watermark(op)) {
                 stats->late += pp->nrows;
                 continue;
             }
-            wpane *p = pane_get(op, g, pp->start);
-            if (!p ||
-                !state_merge(a, (char *)p + PANE_HDR, (char *)pp + PANE_HDR))
+            int pi = pane_get(op, g, pp->start);
+            wpane *p = pi < 0 ? NULL : PANE(op, g, pi);
+            if (!p || !state_merge(a, PSTATE(p), PSTATE(pp)))
                 return nomem(st);
             if (pp->maxts > p->maxts)
                 p->maxts = pp->maxts;
@@ -698,7 +703,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
                 p->mints = pp->mints;
             if (!p->dirty) {
                 p->dirty = true;
-                if (!change_add(op, g, pp->start, pp->seq, 0, 0, p))
+                if (!change_add(op, g, pp->start, pp->seq, 0, 0))
                     return nomem(st);
             }
         }
@@ -805,7 +810,7 @@ static bool slider_flip(wr_aggop *op, slider *sl)
     }
     sl->fbase = sl->lo;
     for (int i = sl->hi - 1; i >= sl->lo; i--) {
-        wpane *p = sl->g->panes[i];
+        wpane *p = PANE(op, sl->g, i);
         char *f = fslot(op, sl, i);
         state_init(a, f);
         if (!state_merge(a, f, (char *)p + PANE_HDR))
@@ -845,7 +850,8 @@ static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
         sl->bmin = INT64_MAX;
     }
     while (sl->hi < g->np && g->pstart[sl->hi] < we) {
-        wpane *p = g->panes[sl->hi++];
+        wpane *p = PANE(op, g, sl->hi);
+        sl->hi++;
         if (!state_merge(a, sl->back, (char *)p + PANE_HDR))
             return false;
         if (p->maxts > sl->bmax)
@@ -971,8 +977,9 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
     for (int c = 0; c < op->nch; c++) {
         change *ch = &op->ch[c];
         wgroup *g = ch->g;
-        if (ch->kind == 0)
-            ch->pane->nrows = 0;
+        wpane *chp = ch->kind == 0 ? pane_find(op, g, ch->start) : NULL;
+        if (chp)
+            chp->nrows = 0;
         if (ch->kind == 2) {
             if (!ents_add(e, n, cap,
                           (ent){g, ch->start, ch->end, ch->end, ch->seq, sub++,
@@ -993,9 +1000,9 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
             }
             continue;
         }
-        if (!ch->pane->dirty)
+        if (!chp || !chp->dirty)
             continue;
-        ch->pane->dirty = false;
+        chp->dirty = false;
         if (!a->window.kind) {
             if (!ents_add(e, n, cap,
                           (ent){g, 0, 0, 0, ch->seq, sub++, 0, NULL}))
@@ -1032,8 +1039,11 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
     int sub = 0;
     for (int c = 0; c < op->nch; c++)
         if (op->ch[c].kind == 0) {
-            op->ch[c].pane->dirty = false;
-            op->ch[c].pane->nrows = 0;
+            wpane *chp = pane_find(op, op->ch[c].g, op->ch[c].start);
+            if (chp) {
+                chp->dirty = false;
+                chp->nrows = 0;
+            }
         } else if (op->ch[c].kind == 1) {
             for (int i = 0; i < op->ch[c].g->ns; i++)
                 op->ch[c].g->sess[i].dirty = false;
@@ -1112,14 +1122,13 @@ static void expire(wr_aggop *op)
          * prefix. */
         int k = 0;
         while (k < g->np && last_end(a, g->pstart[k]) <= clock &&
-               !g->panes[k]->dirty) {
-            state_fini(a, (char *)g->panes[k] + PANE_HDR);
-            pane_release(op, g->panes[k]);
+               !PANE(op, g, k)->dirty) {
+            state_fini(a, PSTATE(PANE(op, g, k)));
             k++;
         }
         if (k) {
-            memmove(g->panes, g->panes + k,
-                    sizeof(wpane *) * (size_t)(g->np - k));
+            memmove(g->pblk, g->pblk + (size_t)k * op->psz,
+                    op->psz * (size_t)(g->np - k));
             memmove(g->pstart, g->pstart + k,
                     sizeof(int64_t) * (size_t)(g->np - k));
             g->np -= k;
@@ -1244,7 +1253,7 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
             } else if (!a->window.kind ||
                        (a->window.kind == WR_W_TUMBLING && !a->window.rows)) {
                 int pi = pane_lower(x->g, a->window.kind ? ws : 0);
-                wpane *pn = x->g->panes[pi];
+                wpane *pn = PANE(op, x->g, pi);
                 state = (char *)pn + PANE_HDR;
                 maxts = pn->maxts;
                 if (a->window.rows) {
