@@ -62,6 +62,8 @@ weir_rc wr_aggop_update(wr_aggop *a, wr_batch *b, const int64_t *seq,
 weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
                                weir_status *st);
 bool wr_aggop_splittable(const wr_aggop *op);
+/* Marks op as the partial operator of a chunk (it is only merged). */
+void wr_aggop_set_partial(wr_aggop *op);
 /* Marks the input as ended: the next emission closes every window. */
 void wr_aggop_close_all(wr_aggop *op);
 /* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT

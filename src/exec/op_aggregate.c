@@ -110,6 +110,7 @@ struct wr_aggop {
     wgroup *first, *last;
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
     bool at_end;         /* input ended: every window is closed */
+    bool partial;        /* a per-chunk partial of a parallel batch */
     int64_t next_id;     /* id of the next new group */
     size_t psz;          /* bytes of one pane: header + state, 16-aligned */
     change *ch;
@@ -587,6 +588,10 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     int kind = a->window.kind;
     bool rows_win = a->window.rows;
     bool str_key = ng == 1 && a->gtypes[0]->kind == WR_T_STRING;
+    /* EMIT FINAL needs no record of what changed (closing decides what is
+     * emitted), except in partial operators, whose changes order the
+     * merge. */
+    bool track = a->emit != WR_EMIT_FINAL || op->partial;
     int m = 0;
     for (int k = 0; k < n; k++) {
         int r = wr_batch_row(b, k);
@@ -649,7 +654,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         if (ts < p->mints)
             p->mints = ts;
         p->nrows++;
-        if (!p->dirty) {
+        if (!p->dirty && track) {
             p->dirty = true;
             p->seq = seq[r];
             if (!change_add(op, g, ps, seq[r], 0, 0))
@@ -701,7 +706,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
                 p->maxts = pp->maxts;
             if (pp->mints < p->mints)
                 p->mints = pp->mints;
-            if (!p->dirty) {
+            if (!p->dirty && a->emit != WR_EMIT_FINAL) {
                 p->dirty = true;
                 if (!change_add(op, g, pp->start, pp->seq, 0, 0))
                     return nomem(st);
@@ -725,6 +730,11 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
 /* True when the aggregate can be split into per-chunk partials (order of
  * rows across chunks does not matter): not for sessions and count
  * windows. */
+void wr_aggop_set_partial(wr_aggop *op)
+{
+    op->partial = true;
+}
+
 bool wr_aggop_splittable(const wr_aggop *op)
 {
     return op->a->window.kind != WR_W_SESSION && !op->a->window.rows;

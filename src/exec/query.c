@@ -102,6 +102,8 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         if (!(r->w[i].part = wr_aggop_new(p, st))) {
             wr_qrun_free(r);
             return NULL;
+        } else {
+            wr_aggop_set_partial(r->w[i].part);
         }
     return r;
 fail:
