@@ -70,11 +70,11 @@ struct wgroup {
     wgroup *prev, *next; /* creation-order list */
     uint64_t hash;       /* hash of the key */
     wr_datum *key;       /* ngroup datums (strings in keymem) */
-    char *pblk;              /* panes, contiguous, sorted by start: pane i
-                                at pblk + i * psz (moved by inserts and
-                                expiry: hold indices, not pointers) */
-    int64_t *pstart;         /* pstart[i]: start of pane i, kept apart
-                                so that searches do not chase pointers */
+    char *pblk;          /* panes, contiguous, sorted by start: pane i
+                            at pblk + i * psz (moved by inserts and
+                            expiry: hold indices, not pointers) */
+    int64_t *pstart;     /* pstart[i]: start of pane i, kept apart
+                            so that searches do not chase pointers */
     int np, pcap;
     wsess *sess; /* sorted by start */
     int ns, scap;
@@ -87,10 +87,10 @@ struct wgroup {
 
 typedef struct change {
     wgroup *g;
-    int64_t start;      /* pane start, or session start */
-    int64_t seq;        /* first change */
-    int kind;           /* 0 pane, 1 session, 2 session tombstone */
-    int64_t end;        /* tombstone: window end */
+    int64_t start; /* pane start, or session start */
+    int64_t seq;   /* first change */
+    int kind;      /* 0 pane, 1 session, 2 session tombstone */
+    int64_t end;   /* tombstone: window end */
 } change;
 
 typedef struct ent {
@@ -384,7 +384,7 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
 static wpane *pane_find(wr_aggop *op, wgroup *g, int64_t start)
 {
     int i = g->np && g->pstart[g->np - 1] == start ? g->np - 1
-                                                    : pane_lower(g, start);
+                                                   : pane_lower(g, start);
     return i < g->np && g->pstart[i] == start ? PANE(op, g, i) : NULL;
 }
 
@@ -479,8 +479,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
             bool same = o->start == ms && o->end == me;
             if (same)
                 ns.emitted = o->emitted;
-            else if (o->emitted &&
-                     !change_add(op, g, o->start, seq, 2, o->end))
+            else if (o->emitted && !change_add(op, g, o->start, seq, 2, o->end))
                 return nomem(st);
             if (i > lo) {
                 if (!state_merge(a, ns.state, o->state))
