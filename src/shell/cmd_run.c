@@ -1,13 +1,14 @@
 /*
  * cmd_run.c: `weir run`, which runs a file of statements.
  *
- *   weir run [--threads K] [--batch-bytes N] FILE.sql
+ *   weir run [--threads K] [--batch-bytes N] [--batch-interval D] FILE.sql
  *
  * CREATE STREAM/TABLE statements define sources; every persistent query
  * (CREATE ... AS SELECT, INSERT INTO ... SELECT) and push query (SELECT
  * ... EMIT CHANGES) runs over its FILE= source, read once from the start
  * in micro-batches of at most --batch-bytes (default 64 MiB, cut at line
- * ends). A sink with FILE= gets one encoded value per line; push queries
+ * ends), one per --batch-interval (or SET 'batch.interval') when one is
+ * given, else back to back. A sink with FILE= gets one encoded value per line; push queries
  * and sinks without a file print their rows to stdout as JSON objects (key
  * and value columns; a deleted row as {"KEY": ..., "_deleted": true}).
  * Records that cannot be decoded are skipped, counted and reported on
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "connectors/file_source.h"
 #include "engine/engine_int.h"
@@ -68,7 +71,36 @@ static weir_rc print_row(void *ctx, const wr_qplan *p, const wr_out *o,
     return WEIR_OK;
 }
 
-static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes)
+/* Parses a duration ("3s", "500ms", "2 min", a bare number of ms) into
+ * ms; -1 when it is not one. */
+static int64_t parse_ms(const char *v)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || d < 0)
+        return -1;
+    while (*end == ' ')
+        end++;
+    if (!*end || !strncmp(end, "ms", 2) || !strncmp(end, "milli", 5))
+        return (int64_t)d;
+    if (*end == 's')
+        return (int64_t)(d * 1000);
+    if (*end == 'm')
+        return (int64_t)(d * 60000);
+    if (*end == 'h')
+        return (int64_t)(d * 3600000);
+    return -1;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
+                    int64_t interval)
 {
     weir_status st;
     if (p->nscan != 1 || !p->scans[0].file) {
@@ -94,7 +126,19 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes)
     }
     wr_qrun *r = wr_qrun_new(p, threads, print_row, &ro, &st);
     int rc = r ? 0 : 1;
+    int64_t next = now_ms();
     while (r && !wr_qrun_done(r)) {
+        /* With a batch interval, batch k starts at start + k * interval
+         * (Spark's batch clock); a batch that overruns starts the next one
+         * at once. */
+        if (interval > 0) {
+            int64_t wait = next - now_ms();
+            if (wait > 0) {
+                struct timespec ts = {wait / 1000, (wait % 1000) * 1000000};
+                nanosleep(&ts, NULL);
+            }
+            next += interval;
+        }
         const wr_record *recs;
         int n;
         if (wr_file_source_next(fs, batch_bytes, &recs, &n, &st) != WEIR_OK) {
@@ -138,20 +182,30 @@ int wr_cmd_run(int argc, char **argv)
 {
     int threads = 1;
     size_t batch_bytes = 64u << 20;
+    int64_t interval = 0;
     const char *file = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             const char *v = argv[++i];
-            threads = !strcmp(v, "*") || !strcmp(v, "local[*]") ? 2 : atoi(v);
+            threads = !strcmp(v, "*") || !strcmp(v, "local[*]")
+                          ? (int)sysconf(_SC_NPROCESSORS_ONLN)
+                          : atoi(v);
             if (threads < 1 || threads > 256) {
                 fprintf(stderr, "weir run: --threads wants 1..256\n");
                 return 2;
             }
         } else if (!strcmp(argv[i], "--batch-bytes") && i + 1 < argc) {
             batch_bytes = (size_t)atoll(argv[++i]);
+        } else if (!strcmp(argv[i], "--batch-interval") && i + 1 < argc) {
+            interval = parse_ms(argv[++i]);
+            if (interval < 0) {
+                fprintf(stderr, "weir run: bad --batch-interval '%s'\n",
+                        argv[i]);
+                return 2;
+            }
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "usage: weir run [--threads K] [--batch-bytes N] "
-                            "FILE.sql\n");
+                            "[--batch-interval D] FILE.sql\n");
             return 2;
         } else {
             file = argv[i];
@@ -204,8 +258,14 @@ int wr_cmd_run(int argc, char **argv)
             wr_diag_print(stderr, file, sql, len, &st);
             rc = 1;
         }
-        if (rc == 0 && plan)
-            rc = run_plan(plan, threads, batch_bytes);
+        if (rc == 0 && plan) {
+            /* SET 'batch.interval' applies unless given on the command
+             * line. */
+            const char *bi =
+                wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
+            int64_t iv = interval ? interval : bi ? parse_ms(bi) : 0;
+            rc = run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0);
+        }
         wr_plan_free(plan);
         weir_stmt_free(s);
     }
