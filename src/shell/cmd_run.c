@@ -8,10 +8,10 @@
  * ... EMIT CHANGES) runs over its FILE= source, read once from the start
  * in micro-batches of at most --batch-bytes (default 64 MiB, cut at line
  * ends), one per --batch-interval (or SET 'batch.interval') when one is
- * given, else back to back. A sink with FILE= gets one encoded value per line; push queries
- * and sinks without a file print their rows to stdout as JSON objects (key
- * and value columns; a deleted row as {"KEY": ..., "_deleted": true}).
- * Records that cannot be decoded are skipped, counted and reported on
+ * given, else back to back. A sink with FILE= gets one encoded value per line;
+ * push queries and sinks without a file print their rows to stdout as JSON
+ * objects (key and value columns; a deleted row as {"KEY": ..., "_deleted":
+ * true}). Records that cannot be decoded are skipped, counted and reported on
  * stderr with path:line.
  *
  * Exit status: 0 done, 1 a statement or query failed, 2 usage error.

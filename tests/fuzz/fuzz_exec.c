@@ -79,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         const wr_bound *b = wr_stmt_bound(s);
         if (b->query) {
-            plan = wr_plan_lower(wr_engine_catalog(e), b->query, NULL, "f",
-                                 &st);
+            plan =
+                wr_plan_lower(wr_engine_catalog(e), b->query, NULL, "f", &st);
             keep = s;
             break;
         }
