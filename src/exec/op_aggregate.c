@@ -44,7 +44,7 @@
 
 #include <stdlib.h>
 
-#define PANE_HDR 64
+#define PANE_HDR 48 /* sizeof(wpane) rounded up to 16 (checked below) */
 
 typedef struct wpane {
     int64_t start; /* pane start (ms, or row number for ROWS windows) */
@@ -54,6 +54,9 @@ typedef struct wpane {
     int64_t nrows; /* rows folded in during the current batch */
     bool dirty;    /* changed in the current batch */
 } wpane;
+
+_Static_assert(sizeof(wpane) <= PANE_HDR && PANE_HDR % 16 == 0,
+               "PANE_HDR must hold a pane header, 16-aligned");
 
 typedef struct wsess {
     int64_t start, end; /* first and last record time */
