@@ -8,51 +8,65 @@
  * Errors:   a row whose predicate fails to evaluate counts as NULL (dropped)
  *           and is counted in the evaluation context.
  * Tombstones (null-valued records) never reach the predicate: a stream's
- * are dropped by WHERE (ksqlDB), a table's are kept so deletes propagate.
+ * are dropped by WHERE (ksqlDB). On a table, deletes propagate and a row
+ * that fails the predicate becomes a tombstone for its key (Kafka Streams'
+ * KTable filter), so the result table never keeps a row that stopped
+ * matching.
  */
 #include "exec/exec_int.h"
 
 weir_rc wr_op_filter(const wr_xexpr *pred, wr_batch *b, bool keep_tomb,
                      wr_eval_ctx *cx, weir_status *st)
 {
-    int ntomb = 0;
-    for (int k = 0; k < b->nsel; k++)
-        ntomb += b->tomb[wr_batch_row(b, k)];
-    if (ntomb == 0)
-        return wr_expr_filter(pred, b, cx, st);
-    /* Split: evaluate over the live rows, then merge the tombstones back
-     * (when kept) in row order. */
-    uint32_t *tombs = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)ntomb);
-    uint32_t *live =
-        wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
-    if (!tombs || !live)
+    if (!keep_tomb) {
+        /* A stream: tombstones and failing rows are dropped. */
+        int ntomb = 0;
+        for (int k = 0; k < b->nsel; k++)
+            ntomb += b->tomb[wr_batch_row(b, k)];
+        if (ntomb) {
+            uint32_t *live =
+                wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
+            if (!live)
+                return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                       "out of memory");
+            int nl = 0;
+            for (int k = 0; k < b->nsel; k++) {
+                int r = wr_batch_row(b, k);
+                if (!b->tomb[r])
+                    live[nl++] = (uint32_t)r;
+            }
+            b->sel = live;
+            b->nsel = nl;
+        }
+        return b->nsel ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
+    }
+    /* A table: a row that fails the predicate no longer exists downstream,
+     * so it becomes a tombstone (Kafka Streams' KTable filter); existing
+     * tombstones pass. The selection is unchanged. */
+    int n = b->nsel;
+    uint32_t *all = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(n + 1));
+    uint32_t *live = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(n + 1));
+    uint8_t *pass = wr_arena_zalloc(b->ar, (size_t)(b->n + 1));
+    if (!all || !live || !pass)
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
-    int nt = 0, nl = 0;
-    for (int k = 0; k < b->nsel; k++) {
+    int nl = 0;
+    for (int k = 0; k < n; k++) {
         int r = wr_batch_row(b, k);
-        if (b->tomb[r])
-            tombs[nt++] = (uint32_t)r;
-        else
+        all[k] = (uint32_t)r;
+        if (!b->tomb[r])
             live[nl++] = (uint32_t)r;
     }
     b->sel = live;
     b->nsel = nl;
     weir_rc rc = nl ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
-    if (rc != WEIR_OK || !keep_tomb)
+    if (rc != WEIR_OK)
         return rc;
-    uint32_t *m =
-        wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + nt));
-    if (!m)
-        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
-    int i = 0, j = 0, k = 0;
-    while (i < b->nsel || j < nt) {
-        uint32_t x = i < b->nsel ? (uint32_t)wr_batch_row(b, i) : UINT32_MAX;
-        if (j < nt && tombs[j] < x)
-            m[k++] = tombs[j++];
-        else
-            m[k++] = x, i++;
-    }
-    b->sel = m;
-    b->nsel = k;
+    for (int k = 0; k < b->nsel; k++)
+        pass[wr_batch_row(b, k)] = 1;
+    for (int k = 0; k < n; k++)
+        if (!pass[all[k]])
+            b->tomb[all[k]] = 1;
+    b->sel = all;
+    b->nsel = n;
     return WEIR_OK;
 }
