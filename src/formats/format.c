@@ -75,6 +75,23 @@ wr_decoder *wr_decoder_new(wr_arena *ar, wr_format fmt,
         f[i].col = fields[i].col;
         if (f[i].col >= 0)
             targets[d->ntarget++] = f[i].col;
+        f[i].lname = NULL;
+        bool lower = false, upper = false;
+        for (int k = 0; k < f[i].len; k++) {
+            lower = lower || (f[i].name[k] >= 'a' && f[i].name[k] <= 'z');
+            upper = upper || (f[i].name[k] >= 'A' && f[i].name[k] <= 'Z');
+        }
+        if (upper && !lower) {
+            char *l = wr_arena_strdup(ar, f[i].name);
+            if (!l) {
+                weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+                return NULL;
+            }
+            for (char *c = l; *c; c++)
+                if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c + 32);
+            f[i].lname = l;
+        }
     }
     /* A member name can match two declared fields only when one declared
      * name upper-cases to another ("user" and "USER"); otherwise the first

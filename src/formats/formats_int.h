@@ -18,6 +18,9 @@
 typedef struct wr_dfield {
     const char *name;    /* declared name (borrowed) */
     int32_t len;         /* strlen(name) */
+    const char *lname;   /* name in lower case when that differs and the
+                            name has no lower-case letter (a lower-case
+                            key then matches it upper-cased), else NULL */
     const wr_type *type; /* declared type (borrowed) */
     int col;             /* target batch column, -1: skip */
 } wr_dfield;

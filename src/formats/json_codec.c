@@ -1009,6 +1009,38 @@ static bool decode_cell(jdec *jd, const wr_type *t, wr_col *c, int row)
     return true;
 }
 
+/*
+ * The fast path of member names: when the next member is exactly the
+ * expected field (hint), written as declared or in lower case with no
+ * escapes, consumes `"name":` and sets *ex or *up as lookup() would.
+ * Returns false (consuming nothing) otherwise. Only valid when no two
+ * declared names differ just in case (!d->mixed), so that a match is the
+ * only one.
+ */
+static inline bool expect_key(const wr_decoder *d, jdec *jd, int hint, int *ex,
+                              int *up)
+{
+    if (d->mixed || hint >= d->n)
+        return false;
+    const wr_dfield *f = &d->f[hint];
+    const char *p = jd->p;
+    size_t L = (size_t)f->len;
+    if (L == 0 || (size_t)(jd->e - p) < L + 3 || p[0] != '"' ||
+        p[L + 1] != '"' || p[L + 2] != ':')
+        return false;
+    if (!memcmp(p + 1, f->name, L)) {
+        *ex = hint;
+        *up = -1;
+    } else if (f->lname && !memcmp(p + 1, f->lname, L)) {
+        *ex = -1;
+        *up = hint;
+    } else {
+        return false;
+    }
+    jd->p = p + L + 3;
+    return true;
+}
+
 weir_rc wr_json_decode_row(const wr_decoder *d, const char *p, size_t n,
                            bool borrow, wr_batch *b, int row, char *err,
                            size_t errlen)
@@ -1070,10 +1102,15 @@ weir_rc wr_json_decode_row(const wr_decoder *d, const char *p, size_t n,
             size_t kn = 0;
             int ex;
             int up;
-            if (!member_name(&jd, &k) ||
-                !key_text(&jd, &k, stack, sizeof stack, &ks, &kn))
-                goto fail;
-            lookup(d, ks, kn, hint, &ex, &up);
+            if (expect_key(d, &jd, hint, &ex, &up)) {
+                /* The member the field order predicted: no scan, no
+                 * lookup. */
+            } else {
+                if (!member_name(&jd, &k) ||
+                    !key_text(&jd, &k, stack, sizeof stack, &ks, &kn))
+                    goto fail;
+                lookup(d, ks, kn, hint, &ex, &up);
+            }
             /* Records usually list their members in one order: the next
              * member is most likely the field after this one, used or
              * skipped. */

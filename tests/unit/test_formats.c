@@ -262,6 +262,34 @@ TEST(json_decode_names)
     wr_arena_free(fx.ar);
 }
 
+TEST(json_decode_expected_member_fast_path)
+{
+    /* Members in declared order take the fast path (no scan, no lookup);
+     * every other spelling must decode the same through the slow path. */
+    const char *names[] = {"TS", "PAGE", "N"};
+    const wr_type *types[] = {T(BIGINT), T(STRING), T(INT)};
+    fixture fx;
+    CHECK(fx_init(&fx, WR_FMT_JSON, names, types, NULL, 3));
+    const char *const docs[] = {
+        "{\"ts\":7,\"page\":\"/a\",\"n\":3}",             /* lower case */
+        "{\"TS\":7,\"PAGE\":\"/a\",\"N\":3}",             /* declared */
+        "{\"Ts\":7,\"Page\":\"/a\",\"n\":3}",             /* mixed */
+        "{\"n\":3,\"page\":\"/a\",\"ts\":7}",             /* reordered */
+        "{ \"ts\" : 7, \"p\\u0061ge\":\"/a\", \"n\":3 }", /* escaped */
+        "{\"ts\":7,\"x\":[1,{\"page\":0}],\"page\":\"/a\",\"n\":3}",
+    };
+    for (int r = 0; r < 6; r++) {
+        CHECK_INT(fx_decode(&fx, docs[r], r), ==, WEIR_OK);
+        CHECK_INT(WR_COL_I64(&fx.b.cols[0])[r], ==, 7);
+        CHECK_STR(str_at(&fx, 1, r), "/a");
+        CHECK_INT(WR_COL_I32(&fx.b.cols[2])[r], ==, 3);
+    }
+    /* A member that only starts like the expected name is not it. */
+    CHECK_INT(fx_decode(&fx, "{\"tsx\":1,\"ts\":2}", 6), ==, WEIR_OK);
+    CHECK_INT(WR_COL_I64(&fx.b.cols[0])[6], ==, 2);
+    wr_arena_free(fx.ar);
+}
+
 TEST(json_decode_skipped)
 {
     /* Field B is declared but unused (col -1): not converted, so a value
@@ -764,10 +792,12 @@ TEST(decimal_rescale_double)
 TEST_LIST(wr_tests_formats, TEST_ENTRY(dom_roundtrip), TEST_ENTRY(dom_escapes),
           TEST_ENTRY(dom_errors), TEST_ENTRY(dom_depth_limit),
           TEST_ENTRY(dom_get), TEST_ENTRY(json_decode_basic),
-          TEST_ENTRY(json_decode_names), TEST_ENTRY(json_decode_skipped),
-          TEST_ENTRY(json_decode_coercions), TEST_ENTRY(json_decode_errors),
-          TEST_ENTRY(json_decode_borrow), TEST_ENTRY(json_nested),
-          TEST_ENTRY(json_encode_value), TEST_ENTRY(java_double),
-          TEST_ENTRY(delimited_decode), TEST_ENTRY(delimited_encode_quoting),
-          TEST_ENTRY(kafka_keys), TEST_ENTRY(json_delimited_keys),
-          TEST_ENTRY(decimal_text), TEST_ENTRY(decimal_rescale_double));
+          TEST_ENTRY(json_decode_names),
+          TEST_ENTRY(json_decode_expected_member_fast_path),
+          TEST_ENTRY(json_decode_skipped), TEST_ENTRY(json_decode_coercions),
+          TEST_ENTRY(json_decode_errors), TEST_ENTRY(json_decode_borrow),
+          TEST_ENTRY(json_nested), TEST_ENTRY(json_encode_value),
+          TEST_ENTRY(java_double), TEST_ENTRY(delimited_decode),
+          TEST_ENTRY(delimited_encode_quoting), TEST_ENTRY(kafka_keys),
+          TEST_ENTRY(json_delimited_keys), TEST_ENTRY(decimal_text),
+          TEST_ENTRY(decimal_rescale_double));
