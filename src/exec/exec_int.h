@@ -49,6 +49,24 @@ void wr_joinop_free(wr_joinop *j);
 weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
                           wr_arena *ar, wr_eval_ctx *cx, weir_status *st);
 
+/* A projected output row waiting to be sunk in a deterministic order
+ * (parallel stages produce rows on several threads; the driver thread sinks
+ * them). oc lives in an arena that outlives the list's use. */
+typedef struct wr_pend {
+    wr_col *oc;       /* projected columns */
+    int row;          /* row of oc */
+    wr_sink_row meta; /* timestamp, tombstone, window */
+    int64_t key;      /* order across lists (lists are each in order) */
+} wr_pend;
+
+typedef struct wr_pendlist {
+    wr_pend *v; /* n entries (wr_malloc'd) */
+    int n, cap;
+} wr_pendlist;
+
+/* Appends a copy of *p; false when out of memory. */
+bool wr_pend_add(wr_pendlist *l, const wr_pend *p);
+
 /* op_aggregate.c: the stateful (window) aggregate of one key partition. */
 typedef struct wr_aggop wr_aggop;
 wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st);
@@ -57,10 +75,15 @@ void wr_aggop_free(wr_aggop *a);
  * state. Rows are evaluated for group keys and arguments here. */
 weir_rc wr_aggop_update(wr_aggop *a, wr_batch *b, const int64_t *seq,
                         wr_eval_ctx *cx, wr_qstats *stats, weir_status *st);
-/* Merges a chunk's partial operator into the final one (chunk order) and
- * empties the partial. */
-weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
-                               weir_status *st);
+/* Merges the groups of a chunk's partial operator that belong to key
+ * partition part_no of nparts (hash % nparts) into that partition's final
+ * operator; partials are merged in chunk order. */
+weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
+                               int nparts, wr_qstats *stats, weir_status *st);
+/* Empties a partial after every partition merged it. */
+void wr_aggop_clear_partial(wr_aggop *part);
+/* Starts a batch: rows for windows closed by now are late. */
+void wr_aggop_begin_batch(wr_aggop *op);
 bool wr_aggop_splittable(const wr_aggop *op);
 /* Marks op as the partial operator of a chunk (it is only merged). */
 void wr_aggop_set_partial(wr_aggop *op);
@@ -68,7 +91,10 @@ void wr_aggop_set_partial(wr_aggop *op);
 void wr_aggop_close_all(wr_aggop *op);
 /* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT
  * FINAL) through HAVING, the projection and the sink. */
+/* With pend, rows are queued (with their order key) instead of sunk, and
+ * ar is not reset: the caller sinks them and resets ar. */
 weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx, wr_out_fn out,
-                      void *ctx, wr_qstats *stats, weir_status *st);
+                      void *ctx, wr_pendlist *pend, wr_qstats *stats,
+                      weir_status *st);
 
 #endif

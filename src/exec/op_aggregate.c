@@ -32,13 +32,17 @@
  *           group's windows in start order. Rows are materialized in chunks
  *           of WR_VECTOR. The output timestamp is the highest ROWTIME of the
  *           window's records.
- * Partial:  with several threads, each chunk of a batch folds into a
- *           partial operator of its own; the partials are merged into the
- *           final one in chunk order (wr_aggop_merge_partial), so results do
- *           not depend on the thread count. Sessions and count windows,
- *           which depend on row order, run on one thread.
- * Errors:   rows with a NULL group key are skipped (ksqlDB); expression
- *           failures count in the evaluation context.
+ * Parallel: with several threads, each chunk of a batch folds into a
+ *           partial operator of its own (stage 0); then each key partition
+ *           (hash of the group key modulo the thread count) has a final
+ *           operator that merges its keys of every partial, in chunk
+ *           order, and emits (stage 1), on its own thread; the driver sinks
+ *           the partitions' rows merged by first change (EMIT CHANGES) or by
+ *           the group's first row (EMIT FINAL), the order one thread gives.
+ *           Lateness is decided against the watermark at the start of the
+ *           batch, so results do not depend on the thread count. Sessions
+ *           and count windows, which depend on row order, run on one
+ *           thread.
  */
 #include "exec/exec_int.h"
 
@@ -84,6 +88,8 @@ struct wgroup {
     int64_t rows;       /* ROWS windows: rows seen */
     int64_t final_next; /* EMIT FINAL: first window start not emitted */
     int64_t id;         /* creation order */
+    int64_t first_seq;  /* seq of the group's first row: orders EMIT FINAL
+                           output across key partitions */
     int64_t *live;      /* HAVING: window starts emitted as rows */
     int nlive, lcap;
 };
@@ -114,6 +120,9 @@ struct wr_aggop {
     int64_t stream_time; /* highest ROWTIME seen (INT64_MIN: none) */
     bool at_end;         /* input ended: every window is closed */
     bool partial;        /* a per-chunk partial of a parallel batch */
+    int64_t late_wm;     /* watermark at the start of the batch: rows of
+                            windows that closed by then are late (the same
+                            decision for every thread count) */
     int64_t next_id;     /* id of the next new group */
     size_t psz;          /* bytes of one pane: header + state, 16-aligned */
     change *ch;
@@ -185,6 +194,7 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     }
     memset(op->buckets, 0, sizeof(wgroup *) * op->nbuckets);
     op->stream_time = INT64_MIN;
+    op->late_wm = INT64_MIN;
     return op;
 }
 
@@ -265,7 +275,8 @@ static bool rehash(wr_aggop *op)
     return true;
 }
 
-static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
+static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k,
+                         int64_t seq)
 {
     for (wgroup *g = op->buckets[h & (op->nbuckets - 1)]; g; g = g->hnext)
         if (g->hash == h && key_equal(op, g, k))
@@ -296,6 +307,7 @@ static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k)
     }
     g->hash = h;
     g->id = op->next_id++;
+    g->first_seq = seq;
     g->final_next = INT64_MIN;
     size_t bi = h & (op->nbuckets - 1);
     g->hnext = op->buckets[bi];
@@ -448,7 +460,7 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
 {
     const wr_pagg *a = op->a;
     int64_t gap = a->window.size;
-    int64_t wm = watermark(op);
+    int64_t wm = op->late_wm;
     int64_t ms = ts, me = ts;
     int lo = -1, hi = -1;
     for (int i = 0; i < g->ns; i++) {
@@ -627,7 +639,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             if (ts > op->stream_time)
                 op->stream_time = ts;
         }
-        wgroup *g = group_get(op, h, key);
+        wgroup *g = group_get(op, h, key, seq[r]);
         if (!g)
             return nomem(st);
         if (kind == WR_W_SESSION) {
@@ -642,7 +654,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             g->rows++;
         } else if (kind) {
             ps = floor_div(ts, a->pane) * a->pane;
-            if (last_end(a, ps) <= watermark(op)) {
+            if (last_end(a, ps) <= op->late_wm) {
                 stats->late++;
                 continue;
             }
@@ -686,17 +698,19 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
 /* Folds the partial state of one chunk (an operator that only ran
  * wr_aggop_update over its chunk) into the final operator op, then empties
  * the partial. Partials must be merged in chunk order. */
-weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
-                               weir_status *st)
+weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
+                               int nparts, wr_qstats *stats, weir_status *st)
 {
     const wr_pagg *a = op->a;
     for (wgroup *pg = part->first; pg; pg = pg->next) {
-        wgroup *g = group_get(op, pg->hash, pg->key);
+        if (nparts > 1 && pg->hash % (uint64_t)nparts != (uint64_t)part_no)
+            continue;
+        wgroup *g = group_get(op, pg->hash, pg->key, pg->first_seq);
         if (!g)
             return nomem(st);
         for (int i = 0; i < pg->np; i++) {
             wpane *pp = PANE(part, pg, i);
-            if (a->window.kind && last_end(a, pp->start) <= watermark(op)) {
+            if (a->window.kind && last_end(a, pp->start) <= op->late_wm) {
                 stats->late += pp->nrows;
                 continue;
             }
@@ -717,6 +731,12 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
     }
     if (part->stream_time > op->stream_time)
         op->stream_time = part->stream_time;
+    return WEIR_OK;
+}
+
+/* Empties a partial operator once every final partition has merged it. */
+void wr_aggop_clear_partial(wr_aggop *part)
+{
     for (wgroup *g = part->first, *n; g; g = n) {
         n = g->next;
         group_free(part, g);
@@ -726,7 +746,12 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, wr_qstats *stats,
     part->nch = 0;
     part->stream_time = INT64_MIN;
     memset(part->buckets, 0, sizeof(wgroup *) * part->nbuckets);
-    return WEIR_OK;
+}
+
+/* Starts a micro-batch: fixes the watermark that decides lateness. */
+void wr_aggop_begin_batch(wr_aggop *op)
+{
+    op->late_wm = watermark(op);
 }
 
 /* True when the aggregate can be split into per-chunk partials (order of
@@ -1179,15 +1204,17 @@ struct emitter {
     void *ctx;
     wr_qstats *stats;
     weir_status *st;
-    slider sl; /* persists across chunks: a group may span two */
+    wr_pendlist *pend; /* non-NULL: rows are queued, not sunk, and the
+                          arena is not reset between chunks */
+    slider sl;         /* persists across chunks: a group may span two */
 };
 
 weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
-                      wr_out_fn out, void *ctx, wr_qstats *stats,
-                      weir_status *st)
+                      wr_out_fn out, void *ctx, wr_pendlist *pend,
+                      wr_qstats *stats, weir_status *st)
 {
     const wr_pagg *a = op->a;
-    emitter em = {op, ar, cx, out, ctx, stats, st, {0}};
+    emitter em = {op, ar, cx, out, ctx, stats, st, pend, {0}};
     em.sl.back = wr_malloc(a->state_size + 16);
     if (!em.sl.back)
         return nomem(st);
@@ -1227,7 +1254,8 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
     wr_eval_ctx *cx = em->cx;
     weir_status *st = em->st;
     weir_rc rc = WEIR_OK;
-    wr_arena_reset(ar);
+    if (!em->pend)
+        wr_arena_reset(ar);
     wr_batch b;
     if (!wr_batch_init(&b, ar, a->ncols, a->types, n)) {
         return nomem(st);
@@ -1251,9 +1279,14 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
         int i = order[oi];
         ent *x = &e[i];
         /* Keys are borrowed from the group, which lives until expire()
-         * runs after the emission. */
-        for (int k = 0; k < ng; k++)
-            wr_col_put(&b.cols[k], i, &x->g->key[k]);
+         * runs after the emission, unless the rows are queued (pend): they
+         * are sunk after expire() and get copies. */
+        for (int k = 0; k < ng; k++) {
+            wr_datum d = x->g->key[k];
+            if (em->pend && !wr_datum_copy(ar, a->gtypes[k], &d, &d))
+                return nomem(st);
+            wr_col_put(&b.cols[k], i, &d);
+        }
         int64_t ws = x->ws, we = x->we, maxts = x->ts;
         if (x->kind == 2) {
             b.tomb[i] = 1;
@@ -1359,6 +1392,15 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
                             e[i].ws, e[i].we,        session};
         if (b.tomb[i] && e[i].kind == 2)
             meta.ts = e[i].ts;
+        if (em->pend) {
+            /* Ordered later across key partitions: by first change (EMIT
+             * CHANGES) or by the group's first row (EMIT FINAL). */
+            int64_t key =
+                a->emit == WR_EMIT_FINAL ? e[i].g->first_seq : e[i].seq;
+            if (!wr_pend_add(em->pend, &(wr_pend){oc, i, meta, key}))
+                return nomem(st);
+            continue;
+        }
         rc = wr_op_sink(p, oc, i, &meta, &op->kbuf, &op->vbuf, em->out, em->ctx,
                         st);
         em->stats->records_out++;

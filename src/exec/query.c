@@ -29,12 +29,7 @@ typedef struct worker {
     /* Output of a parallel stateless chunk, sunk later in chunk order by
      * the driver thread: projected columns live in `keep` until then. */
     wr_arena *keep;
-    struct pend {
-        wr_col *oc;       /* projected columns (in keep) */
-        int row;          /* row of oc */
-        wr_sink_row meta; /* timestamp, tombstone, window */
-    } * pend;
-    int npend, pcap;
+    wr_pendlist pend;      /* rows to sink, in this worker's order */
     struct wr_aggop *part; /* partial aggregate of this chunk */
     /* Chunk assignment. */
     struct wr_qrun *r;
@@ -50,7 +45,9 @@ struct wr_qrun {
     int threads;
     wr_out_fn out;
     void *ctx;
-    wr_aggop *agg;
+    wr_aggop *agg;   /* the final aggregate (key partition 0) */
+    wr_aggop **fin;  /* nfin final aggregates, one per key partition */
+    int nfin;        /* 1, or threads when the aggregate splits */
     wr_joinop *join; /* joins, or NULL */
     worker *w;       /* threads workers */
     wr_qstats stats;
@@ -95,6 +92,27 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         wr_qrun_free(r);
         return NULL;
     }
+    /* With several threads, a splittable aggregate has one partial per
+     * worker (stage 0) and one final per key partition (stage 1). */
+    r->nfin = 1;
+    r->fin = &r->agg;
+    if (p->agg && r->threads > 1 && wr_aggop_splittable(r->agg)) {
+        r->fin = wr_malloc(sizeof(wr_aggop *) * (size_t)r->threads);
+        if (!r->fin) {
+            r->fin = &r->agg;
+            wr_qrun_free(r);
+            nomem(st);
+            return NULL;
+        }
+        memset(r->fin, 0, sizeof(wr_aggop *) * (size_t)r->threads);
+        r->nfin = r->threads;
+        r->fin[0] = r->agg;
+        for (int i = 1; i < r->nfin; i++)
+            if (!(r->fin[i] = wr_aggop_new(p, st))) {
+                wr_qrun_free(r);
+                return NULL;
+            }
+    }
     /* Partial aggregates, one per worker, for parallel stage 0. */
     for (int i = 0; p->agg && r->threads > 1 && wr_aggop_splittable(r->agg) &&
                     i < r->threads;
@@ -122,11 +140,16 @@ void wr_qrun_free(wr_qrun *r)
         wr_buf_fini(&r->w[i].kbuf);
         wr_buf_fini(&r->w[i].vbuf);
         wr_arena_free(r->w[i].keep);
-        wr_free(r->w[i].pend);
+        wr_free(r->w[i].pend.v);
     }
     for (int i = 0; r->w && i < r->threads; i++)
         wr_aggop_free(r->w[i].part);
     wr_free(r->w);
+    if (r->fin && r->fin != &r->agg) {
+        for (int i = 1; i < r->nfin; i++)
+            wr_aggop_free(r->fin[i]);
+        wr_free(r->fin);
+    }
     wr_aggop_free(r->agg);
     wr_joinop_free(r->join);
     wr_free(r);
@@ -142,18 +165,17 @@ bool wr_qrun_done(const wr_qrun *r)
     return r->done;
 }
 
-/* Records a projected row of a parallel chunk for the driver to sink. */
-static bool pend_add(worker *w, wr_col *oc, int row, const wr_sink_row *m)
+bool wr_pend_add(wr_pendlist *l, const wr_pend *p)
 {
-    if (w->npend == w->pcap) {
-        int nc = w->pcap ? w->pcap * 2 : 1024;
-        void *n = wr_realloc(w->pend, sizeof(*w->pend) * (size_t)nc);
+    if (l->n == l->cap) {
+        int nc = l->cap ? l->cap * 2 : 1024;
+        void *n = wr_realloc(l->v, sizeof(*l->v) * (size_t)nc);
         if (!n)
             return false;
-        w->pend = n;
-        w->pcap = nc;
+        l->v = n;
+        l->cap = nc;
     }
-    w->pend[w->npend++] = (struct pend){oc, row, *m};
+    l->v[l->n++] = *p;
     return true;
 }
 
@@ -218,7 +240,7 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
                 meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
             }
             if (collect) {
-                if (!pend_add(w, oc, row, &meta))
+                if (!wr_pend_add(&w->pend, &(wr_pend){oc, row, meta, 0}))
                     return nomem(st);
                 continue;
             }
@@ -276,16 +298,143 @@ static weir_rc direct_out(void *ctx, const wr_qplan *p, const wr_out *o,
     return limited_out(ctx, o, st);
 }
 
+/* Runs fn(r, i) for i in 0..n-1, on n threads (the calling one too). */
+typedef struct task {
+    wr_qrun *r;
+    int i;
+    void (*fn)(wr_qrun *r, int i);
+} task;
+
+static void *task_thread(void *arg)
+{
+    task *t = arg;
+    t->fn(t->r, t->i);
+    return NULL;
+}
+
+static void run_parallel(wr_qrun *r, int n, void (*fn)(wr_qrun *r, int i))
+{
+    pthread_t tid[256];
+    task t[256];
+    bool started[256] = {false};
+    for (int i = 1; i < n && i < 256; i++) {
+        t[i] = (task){r, i, fn};
+        started[i] = pthread_create(&tid[i], NULL, task_thread, &t[i]) == 0;
+        if (!started[i])
+            fn(r, i);
+    }
+    fn(r, 0);
+    for (int i = 1; i < n && i < 256; i++)
+        if (started[i])
+            pthread_join(tid[i], NULL);
+}
+
+/* Stage 0 task: chunk i of the batch. */
+static void chunk_task(wr_qrun *r, int i)
+{
+    chunk_thread(&r->w[i]);
+}
+
+/* Stage 1 task: final partition i merges its keys of every partial, in
+ * chunk order. */
+static void merge_task(wr_qrun *r, int i)
+{
+    worker *w = &r->w[i];
+    for (int c = 0; c < r->threads && w->rc == WEIR_OK; c++)
+        if (r->w[c].part)
+            w->rc = wr_aggop_merge_partial(r->fin[i], r->w[c].part, i, r->nfin,
+                                           &w->stats, &w->st);
+}
+
+/* Stage 1 task: final partition i emits into its worker's pending list. */
+static void emit_task(wr_qrun *r, int i)
+{
+    worker *w = &r->w[i];
+    w->pend.n = 0;
+    wr_arena_reset(w->keep);
+    if (w->rc == WEIR_OK)
+        w->rc = wr_aggop_emit(r->fin[i], w->keep, &w->cx, NULL, NULL, &w->pend,
+                              &w->stats, &w->st);
+}
+
+/* Sinks the pending rows of every worker, merging the per-partition
+ * lists by key (each list is in order; keys are distinct across lists). */
+static weir_rc sink_merged(wr_qrun *r, weir_status *st)
+{
+    int k = r->nfin;
+    int pos[256] = {0};
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < k && i < 256; i++) {
+            worker *w = &r->w[i];
+            if (pos[i] < w->pend.n &&
+                (best < 0 ||
+                 w->pend.v[pos[i]].key < r->w[best].pend.v[pos[best]].key))
+                best = i;
+        }
+        if (best < 0)
+            return WEIR_OK;
+        worker *w = &r->w[best];
+        wr_pend *x = &w->pend.v[pos[best]++];
+        weir_rc rc = wr_op_sink(r->p, x->oc, x->row, &x->meta, &w->kbuf,
+                                &w->vbuf, direct_out, r, st);
+        if (rc != WEIR_OK)
+            return rc;
+        w->stats.records_out++;
+    }
+}
+
+/* First worker error (its status into st), or WEIR_OK. */
+static weir_rc worker_error(wr_qrun *r, int n, weir_status *st)
+{
+    for (int i = 0; i < n; i++)
+        if (r->w[i].rc != WEIR_OK) {
+            if (st)
+                *st = r->w[i].st;
+            return r->w[i].rc;
+        }
+    return WEIR_OK;
+}
+
+/* Stage 1 of a partitioned aggregate: merge the partials into the key
+ * partitions, emit each partition, sink in a deterministic order. */
+static weir_rc partitioned_stage1(wr_qrun *r, bool merge, weir_status *st)
+{
+    for (int i = 0; i < r->nfin; i++) {
+        r->w[i].rc = WEIR_OK;
+        weir_status_clear(&r->w[i].st);
+    }
+    if (merge) {
+        run_parallel(r, r->nfin, merge_task);
+        for (int c = 0; c < r->threads; c++)
+            if (r->w[c].part)
+                wr_aggop_clear_partial(r->w[c].part);
+    }
+    weir_rc rc = worker_error(r, r->nfin, st);
+    if (rc != WEIR_OK)
+        return rc;
+    run_parallel(r, r->nfin, emit_task);
+    rc = worker_error(r, r->nfin, st);
+    return rc == WEIR_OK ? sink_merged(r, st) : rc;
+}
+
 weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
 {
     if (!r->agg)
         return WEIR_OK;
-    worker *w = &r->w[0];
-    wr_aggop_close_all(r->agg);
-    wr_arena_reset(w->ar);
-    weir_rc rc =
-        wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, &w->stats, st);
-    fold_stats(r, w);
+    for (int i = 0; i < r->nfin; i++)
+        wr_aggop_close_all(r->fin[i]);
+    weir_rc rc;
+    if (r->nfin > 1) {
+        rc = partitioned_stage1(r, false, st);
+    } else {
+        worker *w = &r->w[0];
+        wr_arena_reset(w->ar);
+        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,
+                           &w->stats, st);
+    }
+    for (int i = 0; i < r->threads; i++)
+        fold_stats(r, &r->w[i]);
     return rc;
 }
 
@@ -295,48 +444,42 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     weir_rc rc = WEIR_OK;
     r->stats.batches++;
     int k = r->threads;
-    if (k > 1 && !r->join && (!r->agg || r->w[0].part) && n >= 2 * WR_VECTOR) {
-        pthread_t tid[256];
-        int per = (n + k - 1) / k;
-        bool started[256] = {false};
-        for (int i = 0; i < k && i < 256; i++) {
+    for (int i = 0; r->agg && i < r->nfin; i++)
+        wr_aggop_begin_batch(r->fin[i]);
+    bool parallel =
+        k > 1 && !r->join && n >= 2 * WR_VECTOR && (!r->agg || r->nfin > 1);
+    if (parallel || r->nfin > 1) {
+        /* Stage 0: one chunk per worker (a small batch of a partitioned
+         * aggregate is one chunk, so that it takes the same path). */
+        int nch = parallel ? k : 1;
+        int per = (n + nch - 1) / nch;
+        for (int i = 0; i < k; i++) {
             worker *w = &r->w[i];
             w->r = r;
             w->si = si;
-            w->recs = recs + (size_t)i * (size_t)per;
-            w->n = i * per >= n ? 0 : (n - i * per < per ? n - i * per : per);
-            w->npend = 0;
-            wr_arena_reset(w->keep);
-            if (i > 0 && pthread_create(&tid[i], NULL, chunk_thread, w) == 0)
-                started[i] = true;
-            else if (i > 0)
-                chunk_thread(w);
+            w->recs = recs + (size_t)(i < nch ? i : 0) * (size_t)per;
+            w->n = i >= nch || i * per >= n
+                       ? 0
+                       : (n - i * per < per ? n - i * per : per);
+            w->pend.n = 0;
+            w->rc = WEIR_OK;
+            if (w->keep)
+                wr_arena_reset(w->keep);
         }
-        chunk_thread(&r->w[0]);
-        for (int i = 1; i < k && i < 256; i++)
-            if (started[i])
-                pthread_join(tid[i], NULL);
-        for (int i = 0; i < k && rc == WEIR_OK; i++) {
-            worker *w = &r->w[i];
-            if (w->rc != WEIR_OK) {
-                if (st)
-                    *st = w->st;
-                rc = w->rc;
-                break;
+        run_parallel(r, nch, chunk_task);
+        rc = worker_error(r, nch, st);
+        if (rc == WEIR_OK && !r->agg) {
+            for (int i = 0; i < nch && rc == WEIR_OK; i++) {
+                worker *w = &r->w[i];
+                for (int j = 0; j < w->pend.n && rc == WEIR_OK; j++) {
+                    wr_pend *x = &w->pend.v[j];
+                    rc = wr_op_sink(r->p, x->oc, x->row, &x->meta, &w->kbuf,
+                                    &w->vbuf, direct_out, r, st);
+                    w->stats.records_out++;
+                }
             }
-            if (w->part)
-                rc = wr_aggop_merge_partial(r->agg, w->part, &w->stats, st);
-            for (int j = 0; j < w->npend && rc == WEIR_OK; j++) {
-                struct pend *x = &w->pend[j];
-                rc = wr_op_sink(r->p, x->oc, x->row, &x->meta, &w->kbuf,
-                                &w->vbuf, direct_out, r, st);
-                w->stats.records_out++;
-            }
-        }
-        if (rc == WEIR_OK && r->agg) {
-            wr_arena_reset(r->w[0].ar);
-            rc = wr_aggop_emit(r->agg, r->w[0].ar, &r->w[0].cx, direct_out, r,
-                               &r->w[0].stats, st);
+        } else if (rc == WEIR_OK) {
+            rc = partitioned_stage1(r, true, st);
         }
         for (int i = 0; i < k; i++)
             fold_stats(r, &r->w[i]);
@@ -349,7 +492,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     w->part = part;
     if (rc == WEIR_OK && r->agg) {
         wr_arena_reset(w->ar);
-        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, &w->stats, st);
+        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,
+                           &w->stats, st);
     }
     fold_stats(r, w);
     return rc;
