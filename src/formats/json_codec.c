@@ -1017,6 +1017,16 @@ static bool decode_cell(jdec *jd, const wr_type *t, wr_col *c, int row)
  * declared names differ just in case (!d->mixed), so that a match is the
  * only one.
  */
+/* Equality of two short byte strings, inline (member names are a few
+ * bytes: a libc call costs more than the comparison). */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static inline bool expect_key(const wr_decoder *d, jdec *jd, int hint, int *ex,
                               int *up)
 {
@@ -1028,10 +1038,10 @@ static inline bool expect_key(const wr_decoder *d, jdec *jd, int hint, int *ex,
     if (L == 0 || (size_t)(jd->e - p) < L + 3 || p[0] != '"' ||
         p[L + 1] != '"' || p[L + 2] != ':')
         return false;
-    if (!memcmp(p + 1, f->name, L)) {
+    if (bytes_eq(p + 1, f->name, L)) {
         *ex = hint;
         *up = -1;
-    } else if (f->lname && !memcmp(p + 1, f->lname, L)) {
+    } else if (f->lname && bytes_eq(p + 1, f->lname, L)) {
         *ex = -1;
         *up = hint;
     } else {
