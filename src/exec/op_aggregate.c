@@ -392,6 +392,14 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
     state_init(op->a, PSTATE(p));
     g->pstart[i] = start;
     g->np++;
+    /* The group's next pane will most likely go right after this one, but
+     * only after many rows of other groups: fetch its lines now so that
+     * creating it does not stall on memory. */
+    if (g->np < g->pcap) {
+        const char *next = g->pblk + (size_t)g->np * op->psz;
+        for (size_t off = 0; off < op->psz; off += 64)
+            __builtin_prefetch(next + off, 1, 3);
+    }
     return i;
 }
 
