@@ -94,7 +94,10 @@ add_test(NAME run_threads_identical
   COMMAND ${WEIR_CONFORMANCE_DIR}/check-threads $<TARGET_FILE:weir>)
 set_tests_properties(run_threads_identical PROPERTIES LABELS integration
   TIMEOUT 300)
-list(APPEND _weir_conf_tests weir_test_cases run_threads_identical)
+add_test(NAME run_files
+  COMMAND ${WEIR_CONFORMANCE_DIR}/check-run $<TARGET_FILE:weir>)
+set_tests_properties(run_files PROPERTIES LABELS integration TIMEOUT 120)
+list(APPEND _weir_conf_tests weir_test_cases run_threads_identical run_files)
 set_tests_properties(${_weir_conf_tests} PROPERTIES ENVIRONMENT
   "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
 

@@ -462,7 +462,10 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
     s->key_format = sk->key_format;
     s->value_format = sk->value_format;
     s->delim = delim_of(sk);
-    s->file_sink = prop_get(sk, "FILE") != NULL;
+    const char *file = prop_get(sk, "FILE");
+    s->file_sink = file != NULL;
+    if (file) /* a file sink writes its FILE, not a topic */
+        s->topic = wr_arena_strdup(l->ar, file);
     if (sk->timestamp)
         for (int i = 0; i < s->ncols; i++)
             if (!strcmp(s->names[i], sk->timestamp))
