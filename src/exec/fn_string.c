@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "common/text.h"
+
 #define ARGS                                                                   \
     wr_fnctx *f, const wr_col *args, int nargs, const wr_batch *b, wr_col *out
 
@@ -609,17 +611,6 @@ static void k_rpad(ARGS)
 /* ---- CHR, SPLIT -----------------------------------------------------------
  */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* CHR(code point) or CHR('\uXXXX'). */
 static void k_chr(ARGS)
 {
@@ -653,7 +644,7 @@ static void k_chr(ARGS)
             if (s.p[p] == '\\' && p + 5 < s.len && s.p[p + 1] == 'u') {
                 uint32_t c = 0;
                 for (int k = 2; k < 6; k++) {
-                    int h = hexval(s.p[p + k]);
+                    int h = wr_hexval(s.p[p + k]);
                     if (h < 0)
                         bad = true;
                     c = c * 16 + (uint32_t)(h < 0 ? 0 : h);
@@ -663,7 +654,7 @@ static void k_chr(ARGS)
                     s.p[p] == '\\' && s.p[p + 1] == 'u') {
                     uint32_t lo = 0;
                     for (int k = 2; k < 6; k++)
-                        lo = lo * 16 + (uint32_t)(hexval(s.p[p + k]) & 15);
+                        lo = lo * 16 + (uint32_t)(wr_hexval(s.p[p + k]) & 15);
                     if (lo >= 0xDC00 && lo < 0xE000) {
                         c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
                         p += 6;

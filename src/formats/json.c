@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "formats/formats_int.h"
+#include "common/text.h"
 
 #define WR_JSON_MAX_DEPTH 512
 
@@ -62,23 +63,12 @@ static void skip_ws(jparse *jp)
         jp->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads 4 hex digits at p; -1 if they are not all hex. */
 static long hex4(const char *p)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = wr_hexval(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
