@@ -8,10 +8,10 @@
  *           (copied out of the batch), and either one pane (no window), the
  *           panes of its time or row windows, or its sessions. A pane holds
  *           one state block (every accumulator of agg.h) plus its min/max
- *           ROWTIME. A group's panes are one contiguous array (sliding
- *           over them reads memory in order); panes and sessions are
- *           released when their windows close; keys live as long as their
- *           group.
+ *           ROWTIME. A group's panes are blocks of 128 contiguous slots
+ *           (sliding reads memory in order, growth copies nothing, expiry
+ *           frees whole blocks); panes and sessions are released when
+ *           their windows close; keys live as long as their group.
  * Time:     stream time = highest ROWTIME seen; watermark = stream time -
  *           grace (ksqlDB's legacy 24 h when GRACE PERIOD is absent). Time
  *           windows are aligned to the epoch: TUMBLING panes are the
@@ -77,13 +77,19 @@ struct wgroup {
     wgroup *prev, *next; /* creation-order list */
     uint64_t hash;       /* hash of the key */
     wr_datum *key;       /* ngroup datums (strings in keymem) */
-    char *pblk;          /* panes, contiguous, sorted by start: pane i
-                            at pblk + i * psz (moved by inserts and
-                            expiry: hold indices, not pointers) */
+    char **blk;          /* panes in blocks of PBLK, sorted by start:
+                            pane i is slot pbase + i (moved by inserts
+                            and expiry: hold indices, not pointers) */
+    int nblk, bcap;      /* blocks in use / allocated in blk[] */
+    int pbase;           /* slot of pane 0 within blk[0] (expired prefix) */
     int64_t *pstart;     /* pstart[i]: start of pane i, kept apart
                             so that searches do not chase pointers */
-    int np, pcap;
-    wsess *sess; /* sorted by start */
+    int np, pcap;        /* panes; capacity of pstart[] */
+    int64_t last_start;  /* pstart[np - 1] when np > 0: the common lookup
+                            without touching pstart[] */
+    uint32_t moves;      /* out-of-order inserts so far (pane indices
+                            taken before one may be stale) */
+    wsess *sess;         /* sorted by start */
     int ns, scap;
     int64_t rows;       /* ROWS windows: rows seen */
     int64_t final_next; /* EMIT FINAL: first window start not emitted */
@@ -199,7 +205,13 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
 }
 
 /* Pane i of group g (valid until the group's next insert or expiry). */
-#define PANE(op, g, i) ((wpane *)((g)->pblk + (size_t)(i) * (op)->psz))
+/* Panes live in blocks of PBLK slots: growing a group never copies its
+ * panes (a reallocated array would, and fault in twice the memory), and
+ * expiring a prefix frees whole blocks. */
+#define PBLK 128
+#define PSLOT(op, g, j)                                                        \
+    ((wpane *)((g)->blk[(j) / PBLK] + (size_t)((j) % PBLK) * (op)->psz))
+#define PANE(op, g, i) PSLOT(op, g, (g)->pbase + (i))
 #define PSTATE(pn) ((char *)(pn) + PANE_HDR)
 
 static void group_free(wr_aggop *op, wgroup *g)
@@ -211,7 +223,9 @@ static void group_free(wr_aggop *op, wgroup *g)
         state_fini(op->a, g->sess[i].state);
         wr_free(g->sess[i].state);
     }
-    wr_free(g->pblk);
+    for (int b = 0; b < g->nblk; b++)
+        wr_free(g->blk[b]);
+    wr_free(g->blk);
     wr_free(g->pstart);
     wr_free(g->sess);
     wr_free(g->live);
@@ -359,9 +373,9 @@ static int pane_lower(const wgroup *g, int64_t s)
 static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
 {
     int i;
-    if (g->np && g->pstart[g->np - 1] == start)
+    if (g->np && g->last_start == start)
         return g->np - 1;
-    if (g->np && g->pstart[g->np - 1] < start)
+    if (!g->np || g->last_start < start)
         i = g->np;
     else {
         i = pane_lower(g, start);
@@ -370,18 +384,35 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
     }
     if (g->np + 1 > g->pcap) {
         int nc = g->pcap ? g->pcap * 2 : 4;
-        char *nb = wr_realloc(g->pblk, op->psz * (size_t)nc);
-        if (!nb)
-            return -1;
-        g->pblk = nb;
         int64_t *ns = wr_realloc(g->pstart, sizeof(int64_t) * (size_t)nc);
         if (!ns)
             return -1;
         g->pstart = ns;
         g->pcap = nc;
     }
-    memmove(g->pblk + (size_t)(i + 1) * op->psz, g->pblk + (size_t)i * op->psz,
-            op->psz * (size_t)(g->np - i));
+    int end = g->pbase + g->np; /* first free slot */
+    if (end >= g->nblk * PBLK) {
+        if (g->nblk == g->bcap) {
+            int nc = g->bcap ? g->bcap * 2 : 4;
+            char **nb = wr_realloc(g->blk, sizeof(char *) * (size_t)nc);
+            if (!nb)
+                return -1;
+            g->blk = nb;
+            g->bcap = nc;
+        }
+        char *b = wr_malloc(op->psz * PBLK);
+        if (!b)
+            return -1;
+        g->blk[g->nblk++] = b;
+    }
+    /* Make room at i: shift the later panes up one slot (an out-of-order
+     * pane; appends move nothing). */
+    for (int j = g->pbase + g->np; j > g->pbase + i; j--)
+        memcpy(PSLOT(op, g, j), PSLOT(op, g, j - 1), op->psz);
+    if (i < g->np)
+        g->moves++;
+    else
+        g->last_start = start;
     memmove(&g->pstart[i + 1], &g->pstart[i],
             sizeof(int64_t) * (size_t)(g->np - i));
     wpane *p = PANE(op, g, i);
@@ -395,10 +426,11 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
     /* The group's next pane will most likely go right after this one, but
      * only after many rows of other groups: fetch its lines now so that
      * creating it does not stall on memory. */
-    if (g->np < g->pcap) {
-        const char *next = g->pblk + (size_t)g->np * op->psz;
+    int next = g->pbase + g->np;
+    if (next < g->nblk * PBLK) {
+        const char *q = (const char *)PSLOT(op, g, next);
         for (size_t off = 0; off < op->psz; off += 64)
-            __builtin_prefetch(next + off, 1, 3);
+            __builtin_prefetch(q + off, 1, 3);
     }
     return i;
 }
@@ -406,8 +438,7 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
 /* The pane of g starting at `start`, or NULL. */
 static wpane *pane_find(wr_aggop *op, wgroup *g, int64_t start)
 {
-    int i = g->np && g->pstart[g->np - 1] == start ? g->np - 1
-                                                   : pane_lower(g, start);
+    int i = g->np && g->last_start == start ? g->np - 1 : pane_lower(g, start);
     return i < g->np && g->pstart[i] == start ? PANE(op, g, i) : NULL;
 }
 
@@ -604,7 +635,9 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     wr_datum *key = wr_arena_alloc(b->ar, sizeof(wr_datum) * (size_t)(ng + 1));
     wgroup **rg = wr_arena_alloc(b->ar, sizeof(wgroup *) * (size_t)n);
     int64_t *rps = wr_arena_alloc(b->ar, sizeof(int64_t) * (size_t)n);
-    if (!states || !rows || !seqs || !key || !rg || !rps)
+    int *rpi = wr_arena_alloc(b->ar, sizeof(int) * (size_t)n);
+    uint32_t *rmv = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)n);
+    if (!states || !rows || !seqs || !key || !rg || !rps || !rpi || !rmv)
         return nomem(st);
     const int64_t *rt = WR_COL_I64(&b->cols[op->p->ts_col]);
     int kind = a->window.kind;
@@ -686,12 +719,18 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
          * now and take state addresses once every pane exists. */
         rg[m] = g;
         rps[m] = ps;
+        rpi[m] = pi;
+        rmv[m] = g->moves;
         rows[m] = (uint32_t)r;
         seqs[m] = seq[r];
         m++;
     }
     for (int k = 0; k < m; k++) {
-        wpane *p = pane_find(op, rg[k], rps[k]);
+        /* The index found in pass 1 still holds unless an out-of-order
+         * pane was inserted before it since. */
+        wgroup *g = rg[k];
+        wpane *p =
+            g->moves == rmv[k] ? PANE(op, g, rpi[k]) : pane_find(op, g, rps[k]);
         for (int j = 0; j < a->nagg; j++)
             states[(size_t)j * (size_t)n + (size_t)k] =
                 PSTATE(p) + a->state_off[j];
@@ -1172,11 +1211,22 @@ static void expire(wr_aggop *op)
             k++;
         }
         if (k) {
-            memmove(g->pblk, g->pblk + (size_t)k * op->psz,
-                    op->psz * (size_t)(g->np - k));
             memmove(g->pstart, g->pstart + k,
                     sizeof(int64_t) * (size_t)(g->np - k));
             g->np -= k;
+            g->pbase += k;
+            /* Free the blocks the prefix has left entirely. */
+            int gone = g->pbase / PBLK;
+            if (g->np == 0)
+                gone = g->nblk; /* nothing live: release every block */
+            if (gone) {
+                for (int b = 0; b < gone; b++)
+                    wr_free(g->blk[b]);
+                memmove(g->blk, g->blk + gone,
+                        sizeof(char *) * (size_t)(g->nblk - gone));
+                g->nblk -= gone;
+                g->pbase = g->np ? g->pbase - gone * PBLK : 0;
+            }
         }
         k = 0;
         for (int i = 0; i < g->ns; i++) {
