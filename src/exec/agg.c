@@ -394,6 +394,10 @@ wr_agg *wr_agg_new(wr_arena *ar, const wr_func *fn, const wr_type *const *args,
     switch (a->kind) {
     case A_COUNT_STAR:
     case A_COUNT:
+        /* Only sum.i64 (the count) is used: a pane of a hopping window
+         * over sparse keys holds one such slot per row, so keep it small. */
+        a->size = align16(sizeof(int64_t));
+        break;
     case A_SUM:
     case A_AVG:
     case A_STDDEV:
@@ -1191,7 +1195,8 @@ bool wr_agg_merge(const wr_agg *a, void *dst, const void *src)
             dec_addsub(a, d->sum.dec, s->sum.dec, 1, &d->sum.dec);
             break;
         }
-        d->count += s->count;
+        if (a->kind == A_SUM || a->kind == A_AVG)
+            d->count += s->count; /* COUNT slots hold only the count */
         return true;
     }
     case A_STDDEV:

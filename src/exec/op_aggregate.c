@@ -48,14 +48,15 @@
 
 #include <stdlib.h>
 
-#define PANE_HDR 48 /* sizeof(wpane) rounded up to 16 (checked below) */
+#define PANE_HDR 32 /* sizeof(wpane) rounded up to 16 (checked below) */
 
+/* A pane's header; its start is pstart[] of its group. Kept small: a
+ * hopping window over sparse keys holds about one pane per row. */
 typedef struct wpane {
-    int64_t start; /* pane start (ms, or row number for ROWS windows) */
     int64_t maxts; /* highest ROWTIME folded in */
     int64_t mints; /* lowest ROWTIME folded in */
     int64_t seq;   /* first row folded in during the current batch */
-    int64_t nrows; /* rows folded in during the current batch */
+    int32_t nrows; /* rows folded in during the current batch */
     bool dirty;    /* changed in the current batch */
 } wpane;
 
@@ -417,7 +418,6 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
             sizeof(int64_t) * (size_t)(g->np - i));
     wpane *p = PANE(op, g, i);
     memset(p, 0, PANE_HDR);
-    p->start = start;
     p->maxts = INT64_MIN;
     p->mints = INT64_MAX;
     state_init(op->a, PSTATE(p));
@@ -757,11 +757,12 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
             return nomem(st);
         for (int i = 0; i < pg->np; i++) {
             wpane *pp = PANE(part, pg, i);
-            if (a->window.kind && last_end(a, pp->start) <= op->late_wm) {
+            int64_t pstart = pg->pstart[i];
+            if (a->window.kind && last_end(a, pstart) <= op->late_wm) {
                 stats->late += pp->nrows;
                 continue;
             }
-            int pi = pane_get(op, g, pp->start);
+            int pi = pane_get(op, g, pstart);
             wpane *p = pi < 0 ? NULL : PANE(op, g, pi);
             if (!p || !state_merge(a, PSTATE(p), PSTATE(pp)))
                 return nomem(st);
@@ -771,7 +772,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
                 p->mints = pp->mints;
             if (!p->dirty && a->emit != WR_EMIT_FINAL) {
                 p->dirty = true;
-                if (!change_add(op, g, pp->start, pp->seq, 0, 0))
+                if (!change_add(op, g, pstart, pp->seq, 0, 0))
                     return nomem(st);
             }
         }
