@@ -184,24 +184,36 @@ bool wr_props_session_known(const char *key)
     return false;
 }
 
-/* Parses a duration like "3s", "500ms", "2 seconds", "1 minute" or a bare
- * number of ms. Returns false when it is not one. */
-static bool parse_duration(const char *v)
+int64_t wr_props_duration_ms(const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    if (end == v || d < 0)
-        return false;
+    if (end == v || d < 0 || d > 9.2e15)
+        return -1;
     while (*end == ' ')
         end++;
-    static const char *const units[] = {
-        "",       "ms",      "millisecond", "milliseconds", "s",      "sec",
-        "second", "seconds", "m",           "min",          "minute", "minutes",
-        "h",      "hour",    "hours"};
+    static const struct {
+        const char *word;
+        double ms;
+    } units[] = {{"", 1},
+                 {"ms", 1},
+                 {"millisecond", 1},
+                 {"milliseconds", 1},
+                 {"s", 1000},
+                 {"sec", 1000},
+                 {"second", 1000},
+                 {"seconds", 1000},
+                 {"m", 60000},
+                 {"min", 60000},
+                 {"minute", 60000},
+                 {"minutes", 60000},
+                 {"h", 3600000},
+                 {"hour", 3600000},
+                 {"hours", 3600000}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (!strcasecmp(end, units[i]))
-            return true;
-    return false;
+        if (!strcasecmp(end, units[i].word))
+            return (int64_t)(d * units[i].ms);
+    return -1;
 }
 
 static bool one_of(const char *v, const char *const *words, size_t n)
@@ -221,7 +233,7 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
                                              "exactly_once_v2"};
     static const char *const policies[] = {"skip", "stop", "dead_letter"};
     if (!strcmp(key, "batch.interval")) {
-        if (!parse_duration(value)) {
+        if (wr_props_duration_ms(value) < 0) {
             snprintf(why, n, "expected a duration such as '3s' or '500ms'");
             return false;
         }

@@ -56,6 +56,11 @@ bool wr_props_session_known(const char *key);
 /* Checks the value of a known session property (durations, counts,
  * booleans, enumerations of weir's own keys; others are free text).
  * Returns false with a reason in why[n]. */
+/* Parses a duration as SET 'batch.interval' takes it ("3s", "500ms",
+ * "2 minutes", "1h", a bare number of ms; units case-insensitive) into
+ * milliseconds; -1 when it is not one. */
+int64_t wr_props_duration_ms(const char *v);
+
 bool wr_props_session_value_ok(const char *key, const char *value, char *why,
                                size_t n);
 

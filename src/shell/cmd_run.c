@@ -26,6 +26,7 @@
 
 #include "connectors/file_source.h"
 #include "engine/engine_int.h"
+#include "planner/props.h"
 #include "shell/diag.h"
 #include "shell/shell.h"
 
@@ -69,27 +70,6 @@ static weir_rc print_row(void *ctx, const wr_qplan *p, const wr_out *o,
     wr_buf_puts(b, "}\n");
     fwrite(b->s, 1, b->len, stdout);
     return WEIR_OK;
-}
-
-/* Parses a duration ("3s", "500ms", "2 min", a bare number of ms) into
- * ms; -1 when it is not one. */
-static int64_t parse_ms(const char *v)
-{
-    char *end;
-    double d = strtod(v, &end);
-    if (end == v || d < 0)
-        return -1;
-    while (*end == ' ')
-        end++;
-    if (!*end || !strncmp(end, "ms", 2) || !strncmp(end, "milli", 5))
-        return (int64_t)d;
-    if (*end == 's')
-        return (int64_t)(d * 1000);
-    if (*end == 'm')
-        return (int64_t)(d * 60000);
-    if (*end == 'h')
-        return (int64_t)(d * 3600000);
-    return -1;
 }
 
 static int64_t now_ms(void)
@@ -197,7 +177,7 @@ int wr_cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[i], "--batch-bytes") && i + 1 < argc) {
             batch_bytes = (size_t)atoll(argv[++i]);
         } else if (!strcmp(argv[i], "--batch-interval") && i + 1 < argc) {
-            interval = parse_ms(argv[++i]);
+            interval = wr_props_duration_ms(argv[++i]);
             if (interval < 0) {
                 fprintf(stderr, "weir run: bad --batch-interval '%s'\n",
                         argv[i]);
@@ -263,7 +243,9 @@ int wr_cmd_run(int argc, char **argv)
              * line. */
             const char *bi =
                 wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
-            int64_t iv = interval ? interval : bi ? parse_ms(bi) : 0;
+            int64_t iv = interval ? interval
+                         : bi     ? wr_props_duration_ms(bi)
+                                  : 0;
             rc = run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0);
         }
         wr_plan_free(plan);

@@ -32,6 +32,7 @@
 #include "engine/engine_int.h"
 #include "exec/exec.h"
 #include "formats/json.h"
+#include "planner/props.h"
 #include "shell/diag.h"
 #include "shell/shell.h"
 
@@ -604,25 +605,6 @@ static weir_rc insert_values(runner *r, const wr_catalog *cat,
 /* ---- main
  * ---------------------------------------------------------------------- */
 
-static int64_t parse_interval(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || v <= 0)
-        return -1;
-    while (*end == ' ')
-        end++;
-    if (!*end || !strcasecmp(end, "ms"))
-        return (int64_t)v;
-    if (!strcasecmp(end, "s") || !strncasecmp(end, "sec", 3))
-        return (int64_t)(v * 1000);
-    if (!strcasecmp(end, "m") || !strncasecmp(end, "min", 3))
-        return (int64_t)(v * 60000);
-    if (!strcasecmp(end, "h") || !strncasecmp(end, "hour", 4))
-        return (int64_t)(v * 3600000);
-    return -1;
-}
-
 static const wr_jval *load_json(wr_arena *ar, const char *path, char **text)
 {
     size_t len;
@@ -655,7 +637,7 @@ int wr_cmd_test(int argc, char **argv)
         else if (!strcmp(a, "--actual") && v)
             afile = v, i++;
         else if (!strcmp(a, "--batch-interval") && v) {
-            r.batch_ms = parse_interval(v);
+            r.batch_ms = wr_props_duration_ms(v);
             i++;
             if (r.batch_ms <= 0) {
                 fprintf(stderr, "weir test: bad --batch-interval '%s'\n", v);
