@@ -97,38 +97,15 @@ int main(int argc, char **argv)
     }
     weir_status st;
     weir_engine *eng = weir_engine_new(&st);
-    size_t pos = 0, len = strlen(sql);
-    wr_qplan *plan = NULL;
     weir_stmt *keep = NULL;
-    while (pos < len) {
-        weir_stmt *s = NULL;
-        if (weir_engine_prepare(eng, sql, len, &pos, &s, &st) != WEIR_OK) {
-            fprintf(stderr, "SQL error: %s\n", st.msg);
-            return 2;
-        }
-        if (!s)
-            break;
-        const wr_bound *b = wr_stmt_bound(s);
-        if (b->query) {
-            plan = wr_plan_lower(wr_engine_catalog(eng), b->query, NULL,
-                                 "bench", &st);
-            if (!plan) {
-                fprintf(stderr, "plan error: %s\n", st.msg);
-                return 2;
-            }
-            /* A null sink: rows are counted, not serialized. */
-            plan->sink.key_format = WR_FMT_NONE;
-            plan->sink.value_format = WR_FMT_NONE;
-            keep = s;
-            continue;
-        }
-        weir_stmt_apply(s, &st);
-        weir_stmt_free(s);
-    }
+    wr_qplan *plan = wr_engine_plan_first_query(eng, sql, "bench", &keep, &st);
     if (!plan) {
-        fprintf(stderr, "no query in SQL\n");
+        fprintf(stderr, "SQL error: %s\n", st.msg);
         return 2;
     }
+    /* A null sink: rows are counted, not serialized. */
+    plan->sink.key_format = WR_FMT_NONE;
+    plan->sink.value_format = WR_FMT_NONE;
     double *rate = calloc((size_t)runs, sizeof *rate);
     double *ingest = calloc((size_t)runs, sizeof *ingest);
     double *emit = calloc((size_t)runs, sizeof *emit);

@@ -243,3 +243,33 @@ const wr_stmt *wr_stmt_ast(const weir_stmt *s)
 {
     return s->ast;
 }
+
+wr_qplan *wr_engine_plan_first_query(weir_engine *e, const char *sql,
+                                     const char *id, weir_stmt **stmt,
+                                     weir_status *st)
+{
+    size_t pos = 0, len = strlen(sql);
+    *stmt = NULL;
+    while (pos < len) {
+        weir_stmt *s = NULL;
+        if (weir_engine_prepare(e, sql, len, &pos, &s, st) != WEIR_OK)
+            return NULL;
+        if (!s)
+            break;
+        if (s->b.query) {
+            wr_qplan *p = wr_plan_lower(e->cat, s->b.query, NULL, id, st);
+            if (!p) {
+                weir_stmt_free(s);
+                return NULL;
+            }
+            *stmt = s;
+            return p;
+        }
+        weir_rc rc = weir_stmt_apply(s, st);
+        weir_stmt_free(s);
+        if (rc != WEIR_OK)
+            return NULL;
+    }
+    weir_status_set(st, WEIR_E_USAGE, WEIR_NOLOC, "no query in the SQL text");
+    return NULL;
+}

@@ -70,25 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     weir_engine *e = weir_engine_new(&st);
     if (!e)
         return 0;
-    size_t pos = 0, len = strlen(sql);
-    wr_qplan *plan = NULL;
     weir_stmt *keep = NULL;
-    while (pos < len) {
-        weir_stmt *s = NULL;
-        if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK || !s)
-            break;
-        const wr_bound *b = wr_stmt_bound(s);
-        if (b->query) {
-            plan =
-                wr_plan_lower(wr_engine_catalog(e), b->query, NULL, "f", &st);
-            keep = s;
-            break;
-        }
-        weir_stmt_apply(s, &st);
-        weir_stmt_free(s);
-    }
+    wr_qplan *plan = wr_engine_plan_first_query(e, sql, "f", &keep, &st);
     if (!plan) {
-        weir_stmt_free(keep);
         weir_engine_free(e);
         return 0;
     }

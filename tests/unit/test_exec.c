@@ -88,27 +88,8 @@ static int run_case(const char *window, int64_t size, int64_t adv, int threads)
              window);
     weir_status st;
     weir_engine *e = weir_engine_new(&st);
-    size_t pos = 0, len = strlen(sql);
-    wr_qplan *plan = NULL;
     weir_stmt *keep = NULL;
-    while (pos < len) {
-        weir_stmt *s = NULL;
-        if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
-            fprintf(stderr, "%s\n", st.msg);
-            return -1;
-        }
-        if (!s)
-            break;
-        const wr_bound *b = wr_stmt_bound(s);
-        if (b->query) {
-            plan =
-                wr_plan_lower(wr_engine_catalog(e), b->query, NULL, "t", &st);
-            keep = s;
-            continue;
-        }
-        weir_stmt_apply(s, &st);
-        weir_stmt_free(s);
-    }
+    wr_qplan *plan = wr_engine_plan_first_query(e, sql, "t", &keep, &st);
     if (!plan) {
         fprintf(stderr, "lowering: %s\n", st.msg);
         return -1;
