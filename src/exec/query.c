@@ -240,7 +240,8 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
                 meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
             }
             if (collect) {
-                if (!wr_pend_add(&w->pend, &(wr_pend){oc, row, meta, 0}))
+                /* Ordered by chunk: the chunk's worker index. */
+                if (!wr_pend_add(&w->pend, &(wr_pend){oc, row, meta, w - r->w}))
                     return nomem(st);
                 continue;
             }
@@ -357,11 +358,11 @@ static void emit_task(wr_qrun *r, int i)
                               &w->stats, &w->st);
 }
 
-/* Sinks the pending rows of every worker, merging the per-partition
- * lists by key (each list is in order; keys are distinct across lists). */
-static weir_rc sink_merged(wr_qrun *r, weir_status *st)
+/* Sinks the pending rows of workers 0..k-1, merging their lists by key
+ * (each list is in order; equal keys come from one list only): key
+ * partitions by first change or first row, stateless chunks by chunk. */
+static weir_rc sink_merged(wr_qrun *r, int k, weir_status *st)
 {
-    int k = r->nfin;
     int pos[256] = {0};
     for (;;) {
         int best = -1;
@@ -415,7 +416,7 @@ static weir_rc partitioned_stage1(wr_qrun *r, bool merge, weir_status *st)
         return rc;
     run_parallel(r, r->nfin, emit_task);
     rc = worker_error(r, r->nfin, st);
-    return rc == WEIR_OK ? sink_merged(r, st) : rc;
+    return rc == WEIR_OK ? sink_merged(r, r->nfin, st) : rc;
 }
 
 weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
@@ -469,15 +470,7 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
         run_parallel(r, nch, chunk_task);
         rc = worker_error(r, nch, st);
         if (rc == WEIR_OK && !r->agg) {
-            for (int i = 0; i < nch && rc == WEIR_OK; i++) {
-                worker *w = &r->w[i];
-                for (int j = 0; j < w->pend.n && rc == WEIR_OK; j++) {
-                    wr_pend *x = &w->pend.v[j];
-                    rc = wr_op_sink(r->p, x->oc, x->row, &x->meta, &w->kbuf,
-                                    &w->vbuf, direct_out, r, st);
-                    w->stats.records_out++;
-                }
-            }
+            rc = sink_merged(r, nch, st);
         } else if (rc == WEIR_OK) {
             rc = partitioned_stage1(r, true, st);
         }
