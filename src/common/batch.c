@@ -137,6 +137,28 @@ bool wr_batch_init(wr_batch *b, wr_arena *ar, int ncols,
     return true;
 }
 
+bool wr_batch_drop_tombstones(wr_batch *b)
+{
+    int ntomb = 0;
+    for (int k = 0; k < b->nsel; k++)
+        ntomb += b->tomb[wr_batch_row(b, k)];
+    if (!ntomb)
+        return true;
+    uint32_t *sel =
+        wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
+    if (!sel)
+        return false;
+    int m = 0;
+    for (int k = 0; k < b->nsel; k++) {
+        int r = wr_batch_row(b, k);
+        if (!b->tomb[r])
+            sel[m++] = (uint32_t)r;
+    }
+    b->sel = sel;
+    b->nsel = m;
+    return true;
+}
+
 void wr_batch_select_all(wr_batch *b)
 {
     b->sel = NULL;

@@ -96,6 +96,11 @@ void wr_col_put(wr_col *c, int i, const wr_datum *d);
 bool wr_batch_init(wr_batch *b, wr_arena *ar, int ncols,
                    const wr_type *const *types, int cap);
 
+/* Narrows the selection to the rows that are not tombstones (a new
+ * selection vector in b->ar; nothing changes when there are none). Returns
+ * false when out of memory. */
+bool wr_batch_drop_tombstones(wr_batch *b);
+
 /* Selects every row again (drops the selection vector). */
 void wr_batch_select_all(wr_batch *b);
 

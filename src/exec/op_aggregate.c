@@ -582,23 +582,8 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
 {
     const wr_pagg *a = op->a;
     /* GROUP BY ignores null-valued records. */
-    int ntomb = 0;
-    for (int k = 0; k < b->nsel; k++)
-        ntomb += b->tomb[wr_batch_row(b, k)];
-    if (ntomb) {
-        uint32_t *sel =
-            wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
-        if (!sel)
-            return nomem(st);
-        int m = 0;
-        for (int k = 0; k < b->nsel; k++) {
-            int r = wr_batch_row(b, k);
-            if (!b->tomb[r])
-                sel[m++] = (uint32_t)r;
-        }
-        b->sel = sel;
-        b->nsel = m;
-    }
+    if (!wr_batch_drop_tombstones(b))
+        return nomem(st);
     if (b->nsel == 0)
         return WEIR_OK;
     int ng = a->ngroup;

@@ -18,48 +18,26 @@
 weir_rc wr_op_filter(const wr_xexpr *pred, wr_batch *b, bool keep_tomb,
                      wr_eval_ctx *cx, weir_status *st)
 {
-    if (!keep_tomb) {
-        /* A stream: tombstones and failing rows are dropped. */
-        int ntomb = 0;
-        for (int k = 0; k < b->nsel; k++)
-            ntomb += b->tomb[wr_batch_row(b, k)];
-        if (ntomb) {
-            uint32_t *live =
-                wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(b->nsel + 1));
-            if (!live)
-                return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                       "out of memory");
-            int nl = 0;
-            for (int k = 0; k < b->nsel; k++) {
-                int r = wr_batch_row(b, k);
-                if (!b->tomb[r])
-                    live[nl++] = (uint32_t)r;
-            }
-            b->sel = live;
-            b->nsel = nl;
-        }
-        return b->nsel ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
-    }
-    /* A table: a row that fails the predicate no longer exists downstream,
-     * so it becomes a tombstone (Kafka Streams' KTable filter); existing
-     * tombstones pass. The selection is unchanged. */
+    /* A table keeps its selection: a row that fails the predicate no
+     * longer exists downstream, so it becomes a tombstone (Kafka Streams'
+     * KTable filter); existing tombstones pass. */
     int n = b->nsel;
-    uint32_t *all = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(n + 1));
-    uint32_t *live = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(n + 1));
-    uint8_t *pass = wr_arena_zalloc(b->ar, (size_t)(b->n + 1));
-    if (!all || !live || !pass)
-        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
-    int nl = 0;
-    for (int k = 0; k < n; k++) {
-        int r = wr_batch_row(b, k);
-        all[k] = (uint32_t)r;
-        if (!b->tomb[r])
-            live[nl++] = (uint32_t)r;
+    uint32_t *all = NULL;
+    uint8_t *pass = NULL;
+    if (keep_tomb) {
+        all = wr_arena_alloc(b->ar, sizeof(uint32_t) * (size_t)(n + 1));
+        pass = wr_arena_zalloc(b->ar, (size_t)(b->n + 1));
+        if (!all || !pass)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        for (int k = 0; k < n; k++)
+            all[k] = (uint32_t)wr_batch_row(b, k);
     }
-    b->sel = live;
-    b->nsel = nl;
-    weir_rc rc = nl ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
-    if (rc != WEIR_OK)
+    /* The predicate sees live rows only; a stream drops what fails it. */
+    if (!wr_batch_drop_tombstones(b))
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    weir_rc rc = b->nsel ? wr_expr_filter(pred, b, cx, st) : WEIR_OK;
+    if (!keep_tomb || rc != WEIR_OK)
         return rc;
     for (int k = 0; k < b->nsel; k++)
         pass[wr_batch_row(b, k)] = 1;
