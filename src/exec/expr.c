@@ -1695,6 +1695,17 @@ static inline int tv(const wr_col *c, int i)
     return wr_col_is_null(c, i) ? 2 : WR_COL_BOOL(c)[i] != 0;
 }
 
+/* Three-valued AND and OR of 3VL values (0 false, 1 true, 2 NULL). */
+static inline int and3(int p, int q)
+{
+    return (p == 0 || q == 0) ? 0 : (p == 1 && q == 1) ? 1 : 2;
+}
+
+static inline int or3(int p, int q)
+{
+    return (p == 1 || q == 1) ? 1 : (p == 0 && q == 0) ? 0 : 2;
+}
+
 static inline void put_tv(wr_col *out, int i, int v)
 {
     wr_col_set_null(out, i, v == 2);
@@ -1741,12 +1752,7 @@ static weir_rc eval_andor(const wr_xexpr *x, bool is_and, wr_batch *b,
             continue;
         }
         int q = tv(&c, i);
-        int r;
-        if (is_and)
-            r = q == 0 ? 0 : (p == 1 && q == 1) ? 1 : 2;
-        else
-            r = q == 1 ? 1 : (p == 0 && q == 0) ? 0 : 2;
-        put_tv(out, i, r);
+        put_tv(out, i, is_and ? and3(p, q) : or3(p, q));
     }
     return WEIR_OK;
 }
@@ -1816,8 +1822,7 @@ static weir_rc eval_between(const wr_xexpr *x, wr_batch *b, wr_col *out,
     cmp_cols(WR_OP_LE, &a, &hi, b, &le);
     WR_FOR_SEL(b, i)
     {
-        int p = tv(&ge, i), q = tv(&le, i);
-        int r = (p == 0 || q == 0) ? 0 : (p == 1 && q == 1) ? 1 : 2;
+        int r = and3(tv(&ge, i), tv(&le, i));
         if (x->negated && r != 2)
             r = !r;
         put_tv(out, i, r);
