@@ -84,12 +84,18 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
         }
         wr_col_set_null(rt, row, false);
         WR_COL_I64(rt)[row] = ts;
-        wr_col *c = &b->cols[s->col_partition];
-        wr_col_set_null(c, row, false);
-        WR_COL_I32(c)[row] = r->partition;
-        c = &b->cols[s->col_offset];
-        wr_col_set_null(c, row, false);
-        WR_COL_I64(c)[row] = r->offset;
+        /* Pseudo-columns only when the query reads them. */
+        wr_col *c;
+        if (s->used[s->col_partition]) {
+            c = &b->cols[s->col_partition];
+            wr_col_set_null(c, row, false);
+            WR_COL_I32(c)[row] = r->partition;
+        }
+        if (s->used[s->col_offset]) {
+            c = &b->cols[s->col_offset];
+            wr_col_set_null(c, row, false);
+            WR_COL_I64(c)[row] = r->offset;
+        }
         if (s->used[s->col_topic] && r->topic) {
             c = &b->cols[s->col_topic];
             wr_col_set_null(c, row, false);
