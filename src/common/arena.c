@@ -6,6 +6,7 @@
  * waste the tail of the current chunk. Reset keeps only the oldest chunk
  * (the last in the list), which is the common size, and frees the others.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "common/arena.h"
 
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -75,6 +77,18 @@ void *wr_realloc(void *p, size_t n)
     if (fault_hit())
         return NULL;
     return realloc(p, n ? n : 1);
+}
+
+void *wr_malloc_huge(size_t n)
+{
+    void *p;
+    if (fault_hit() || posix_memalign(&p, WR_HUGE_PAGE, n ? n : 1) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    /* Advice only: without transparent huge pages this is 4 KiB pages. */
+    (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 void wr_free(void *p)

@@ -52,6 +52,13 @@ void *wr_malloc(size_t n);
 void *wr_realloc(void *p, size_t n);
 void wr_free(void *p);
 
+/* n bytes (a multiple of WR_HUGE_PAGE) aligned to WR_HUGE_PAGE, backed by
+ * transparent huge pages where the kernel offers them: one page fault and
+ * one TLB entry per 2 MiB for big, densely used state. Freed with
+ * wr_free(). */
+#define WR_HUGE_PAGE ((size_t)2 << 20)
+void *wr_malloc_huge(size_t n);
+
 /*
  * Fault injection for tests: after n more successful allocations, every
  * allocation fails until wr_fault_sim(-1) turns injection off. Not

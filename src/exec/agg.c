@@ -6,9 +6,12 @@
  * accumulator kind (agg_kind) and fixes everything the per-row code needs
  * (argument kind, k / n / limit, ignoreNulls), so update, merge and result
  * switch on the kind once per call and then run a tight loop over the rows.
- * A slot is one of four layouts, all zeroed by wr_agg_init():
- *   st_num   COUNT, SUM, AVG, STDDEV_SAMP: a running sum (Java int, long,
- *            double or an exact DECIMAL), a count and STDDEV's M2;
+ * A slot is one of five layouts, all zeroed by wr_agg_init():
+ *   int64_t  COUNT: the count (8 bytes);
+ *   st_sum   SUM, AVG of INT, BIGINT, DOUBLE: a running sum (Java int or
+ *            long, wrapping, or double) and AVG's count (16 bytes);
+ *   st_num   SUM of DECIMAL (an exact 128-bit sum) and STDDEV_SAMP: the
+ *            sum, a count and STDDEV's M2;
  *   st_val   MIN, MAX, EARLIEST/LATEST_BY_OFFSET: one value plus the
  *            sequence number it came from;
  *   st_coll  everything that holds several values: EARLIEST/LATEST with n,
@@ -99,8 +102,21 @@ struct wr_agg {
     int n;                 /* k, n or the entry limit */
     bool ignore_nulls;     /* by-offset kinds: skip NULL values */
     wr_i128 dec_max;       /* DECIMAL SUM: 10^precision (exclusive) */
-    size_t size;           /* state slot size, multiple of 16 */
+    size_t size;           /* state slot size, multiple of align */
+    size_t align;          /* slot alignment: 8, or 16 with a wr_i128 */
 };
+
+/* Running sum of SUM and AVG over INT, BIGINT and DOUBLE. Panes of a
+ * hopping window over sparse keys hold about one slot per row: keep it
+ * small (no DECIMAL, no M2, 8-aligned). */
+typedef struct st_sum {
+    union {
+        int32_t i32; /* INT: Java int, wraps */
+        int64_t i64; /* BIGINT: Java long, wraps */
+        double f64;  /* DOUBLE */
+    } sum;
+    int64_t count; /* AVG: non-NULL values seen */
+} st_sum;
 
 /* Running numbers of COUNT, SUM, AVG and STDDEV_SAMP. */
 typedef struct st_num {
@@ -394,12 +410,18 @@ wr_agg *wr_agg_new(wr_arena *ar, const wr_func *fn, const wr_type *const *args,
     switch (a->kind) {
     case A_COUNT_STAR:
     case A_COUNT:
-        /* Only sum.i64 (the count) is used: a pane of a hopping window
-         * over sparse keys holds one such slot per row, so keep it small. */
-        a->size = align16(sizeof(int64_t));
-        break;
+        a->size = sizeof(int64_t);
+        a->align = 8;
+        return a;
     case A_SUM:
     case A_AVG:
+        if (k != WR_T_DECIMAL) {
+            a->size = sizeof(st_sum);
+            a->align = 8;
+            return a;
+        }
+        a->size = align16(sizeof(st_num));
+        break;
     case A_STDDEV:
         a->size = align16(sizeof(st_num));
         break;
@@ -413,12 +435,18 @@ wr_agg *wr_agg_new(wr_arena *ar, const wr_func *fn, const wr_type *const *args,
         a->size = align16(sizeof(st_coll));
         break;
     }
+    a->align = 16;
     return a;
 }
 
 size_t wr_agg_state_size(const wr_agg *a)
 {
     return a->size;
+}
+
+size_t wr_agg_state_align(const wr_agg *a)
+{
+    return a->align;
 }
 
 bool wr_agg_invertible(const wr_agg *a)
@@ -585,7 +613,7 @@ static void upd_sum(const wr_agg *a, void *const *states, const wr_col *c,
             uint32_t r = rows[k];
             if (ISNULL(c, r))
                 continue;
-            st_num *s = ST(st_num, k);
+            st_sum *s = ST(st_sum, k);
             s->sum.i32 = sign > 0 ? ADD_I32(s->sum.i32, v[r])
                                   : SUB_I32(s->sum.i32, v[r]);
             s->count += dc;
@@ -598,7 +626,7 @@ static void upd_sum(const wr_agg *a, void *const *states, const wr_col *c,
             uint32_t r = rows[k];
             if (ISNULL(c, r))
                 continue;
-            st_num *s = ST(st_num, k);
+            st_sum *s = ST(st_sum, k);
             s->sum.i64 = sign > 0 ? ADD_I64(s->sum.i64, v[r])
                                   : SUB_I64(s->sum.i64, v[r]);
             s->count += dc;
@@ -612,7 +640,7 @@ static void upd_sum(const wr_agg *a, void *const *states, const wr_col *c,
             uint32_t r = rows[k];
             if (ISNULL(c, r))
                 continue;
-            st_num *s = ST(st_num, k);
+            st_sum *s = ST(st_sum, k);
             s->sum.f64 += f * v[r];
             s->count += dc;
         }
@@ -917,12 +945,12 @@ bool wr_agg_update(const wr_agg *a, void *const *states, const wr_col *args,
     switch (a->kind) {
     case A_COUNT_STAR:
         for (int k = 0; k < n; k++)
-            ST(st_num, k)->sum.i64++;
+            (*ST(int64_t, k))++;
         return true;
     case A_COUNT:
         for (int k = 0; k < n; k++)
             if (!ISNULL(c, rows[k]))
-                ST(st_num, k)->sum.i64++;
+                (*ST(int64_t, k))++;
         return true;
     case A_SUM:
         upd_sum(a, states, c, rows, n, 1, false);
@@ -963,12 +991,12 @@ bool wr_agg_retract(const wr_agg *a, void *const *states, const wr_col *args,
     switch (a->kind) {
     case A_COUNT_STAR:
         for (int k = 0; k < n; k++)
-            ST(st_num, k)->sum.i64--;
+            (*ST(int64_t, k))--;
         return true;
     case A_COUNT:
         for (int k = 0; k < n; k++)
             if (!ISNULL(c, rows[k]))
-                ST(st_num, k)->sum.i64--;
+                (*ST(int64_t, k))--;
         return true;
     case A_SUM:
         upd_sum(a, states, c, rows, n, -1, false);
@@ -1175,28 +1203,28 @@ bool wr_agg_merge(const wr_agg *a, void *dst, const void *src)
     switch (a->kind) {
     case A_COUNT_STAR:
     case A_COUNT:
+        *(int64_t *)dst = ADD_I64(*(int64_t *)dst, *(const int64_t *)src);
+        return true;
     case A_SUM:
     case A_AVG: {
-        st_num *d = dst;
-        const st_num *s = src;
-        switch (a->kind == A_SUM || a->kind == A_AVG ? a->ak : WR_T_BIGINT) {
-        case WR_T_INT:
-            d->sum.i32 = ADD_I32(d->sum.i32, s->sum.i32);
-            break;
-        case WR_T_BIGINT:
-            d->sum.i64 = ADD_I64(d->sum.i64, s->sum.i64);
-            break;
-        case WR_T_DOUBLE:
-            d->sum.f64 += s->sum.f64;
-            break;
-        default:
-            /* DECIMAL: a merged sum beyond the precision is dropped, as an
-             * update would be. */
+        if (a->ak == WR_T_DECIMAL) {
+            /* A merged sum beyond the precision is dropped, as an update
+             * would be. */
+            st_num *d = dst;
+            const st_num *s = src;
             dec_addsub(a, d->sum.dec, s->sum.dec, 1, &d->sum.dec);
-            break;
+            d->count += s->count;
+            return true;
         }
-        if (a->kind == A_SUM || a->kind == A_AVG)
-            d->count += s->count; /* COUNT slots hold only the count */
+        st_sum *d = dst;
+        const st_sum *s = src;
+        if (a->ak == WR_T_INT)
+            d->sum.i32 = ADD_I32(d->sum.i32, s->sum.i32);
+        else if (a->ak == WR_T_BIGINT)
+            d->sum.i64 = ADD_I64(d->sum.i64, s->sum.i64);
+        else
+            d->sum.f64 += s->sum.f64;
+        d->count += s->count;
         return true;
     }
     case A_STDDEV:
@@ -1321,10 +1349,10 @@ bool wr_agg_result(const wr_agg *a, const void *state, wr_col *out, int row,
     switch (a->kind) {
     case A_COUNT_STAR:
     case A_COUNT:
-        d.u.i64 = ((const st_num *)state)->sum.i64;
+        d.u.i64 = *(const int64_t *)state;
         break;
     case A_SUM: {
-        const st_num *s = state;
+        const st_sum *s = state;
         if (a->ak == WR_T_INT)
             d.u.i32 = s->sum.i32;
         else if (a->ak == WR_T_BIGINT)
@@ -1332,11 +1360,11 @@ bool wr_agg_result(const wr_agg *a, const void *state, wr_col *out, int row,
         else if (a->ak == WR_T_DOUBLE)
             d.u.f64 = s->sum.f64;
         else
-            d.u.dec = s->sum.dec;
+            d.u.dec = ((const st_num *)state)->sum.dec;
         break;
     }
     case A_AVG: {
-        const st_num *s = state;
+        const st_sum *s = state; /* AVG takes no DECIMAL */
         double sum = a->ak == WR_T_INT      ? (double)s->sum.i32
                      : a->ak == WR_T_BIGINT ? (double)s->sum.i64
                                             : s->sum.f64;

@@ -4,7 +4,7 @@
  * as accumulators with a fixed-size state slot.
  *
  * The window/group operators own the state slots (wr_agg_state_size bytes,
- * 16-byte aligned, in their state arena) and call:
+ * aligned to wr_agg_state_align: 8 or 16) and call:
  *   init    once per new slot;
  *   update  for a vector of rows, each with its own slot (states[k] for
  *           rows[k]), in processing order;
@@ -43,6 +43,7 @@ wr_agg *wr_agg_new(wr_arena *ar, const wr_func *fn, const wr_type *const *args,
                    const wr_type *result, weir_status *st);
 
 size_t wr_agg_state_size(const wr_agg *a);
+size_t wr_agg_state_align(const wr_agg *a);
 bool wr_agg_invertible(const wr_agg *a);
 
 void wr_agg_init(const wr_agg *a, void *state);

@@ -48,20 +48,27 @@
 
 #include <stdlib.h>
 
-#define PANE_HDR 32 /* sizeof(wpane) rounded up to 16 (checked below) */
-
-/* A pane's header; its start is pstart[] of its group. Kept small: a
- * hopping window over sparse keys holds about one pane per row. */
+/* A pane's header; its start is pstart[] of its group, its aggregate
+ * state follows the header (op->hdr bytes from the pane). Kept small: a
+ * hopping window over sparse keys holds about one pane per row, and with
+ * EMIT FINAL a pane is this header and the state, nothing else. */
 typedef struct wpane {
     int64_t maxts; /* highest ROWTIME folded in */
-    int64_t mints; /* lowest ROWTIME folded in */
-    int64_t seq;   /* first row folded in during the current batch */
     int32_t nrows; /* rows folded in during the current batch */
     bool dirty;    /* changed in the current batch */
 } wpane;
 
-_Static_assert(sizeof(wpane) <= PANE_HDR && PANE_HDR % 16 == 0,
-               "PANE_HDR must hold a pane header, 16-aligned");
+/* What follows the header when op->ext: EMIT CHANGES merges partials by
+ * first change (seq), ROWS windows start at their first row (mints). */
+typedef struct wpane_ext {
+    int64_t seq;   /* first row folded in during the current batch */
+    int64_t mints; /* lowest ROWTIME folded in */
+} wpane_ext;
+
+#define PBLK 128 /* panes per block */
+
+_Static_assert(sizeof(wpane) == 16 && sizeof(wpane_ext) == 16,
+               "pane headers keep states 16-aligned");
 
 typedef struct wsess {
     int64_t start, end; /* first and last record time */
@@ -131,7 +138,16 @@ struct wr_aggop {
                             windows that closed by then are late (the same
                             decision for every thread count) */
     int64_t next_id;     /* id of the next new group */
-    size_t psz;          /* bytes of one pane: header + state, 16-aligned */
+    size_t psz;          /* bytes of one pane: header + state, aligned */
+    size_t hdr;          /* bytes of a pane's header (state offset) */
+    bool ext;            /* panes carry a wpane_ext after the header */
+    /* Pane blocks (see pblk_get): free list, chunks, current chunk. */
+    void *pfree;   /* freed blocks, linked through their first word */
+    char **chunks; /* owned, from wr_malloc_huge */
+    int nchunk, chunkcap;
+    char *cur;      /* next block of the newest chunk */
+    size_t left;    /* bytes left after cur */
+    size_t chunksz; /* bytes of a chunk */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -190,7 +206,12 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     op->p = p;
     op->a = p->agg;
     op->ngroup = p->agg->ngroup;
-    op->psz = (PANE_HDR + p->agg->state_size + 15) & ~(size_t)15;
+    op->ext = p->agg->emit != WR_EMIT_FINAL || p->agg->window.rows;
+    op->hdr = sizeof(wpane) + (op->ext ? sizeof(wpane_ext) : 0);
+    op->psz = (op->hdr + p->agg->state_size + p->agg->state_align - 1) &
+              ~(p->agg->state_align - 1);
+    /* Chunks of at least 8 blocks, in whole huge pages. */
+    op->chunksz = (op->psz * PBLK * 8 + WR_HUGE_PAGE - 1) & ~(WR_HUGE_PAGE - 1);
     op->nbuckets = 1024;
     op->buckets = wr_malloc(sizeof(wgroup *) * op->nbuckets);
     op->tmp = wr_malloc(op->a->state_size + 16);
@@ -209,23 +230,73 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
 /* Panes live in blocks of PBLK slots: growing a group never copies its
  * panes (a reallocated array would, and fault in twice the memory), and
  * expiring a prefix frees whole blocks. */
-#define PBLK 128
 #define PSLOT(op, g, j)                                                        \
     ((wpane *)((g)->blk[(j) / PBLK] + (size_t)((j) % PBLK) * (op)->psz))
 #define PANE(op, g, i) PSLOT(op, g, (g)->pbase + (i))
-#define PSTATE(pn) ((char *)(pn) + PANE_HDR)
+#define PSTATE(op, pn) ((char *)(pn) + (op)->hdr)
+#define PEXT(pn) ((wpane_ext *)((char *)(pn) + sizeof(wpane)))
+
+/* The lowest ROWTIME of pane pn (only kept for ROWS windows). */
+static int64_t pane_mints(const wr_aggop *op, const wpane *pn)
+{
+    return op->ext ? PEXT(pn)->mints : INT64_MAX;
+}
+
+/* Pane blocks (PBLK panes each) are carved from chunks of op->chunksz
+ * bytes that the operator owns until it is freed; a released block goes
+ * on a free list and is reused first. A hopping window over sparse keys
+ * needs a new block every PBLK rows: from a chunk of transparent huge
+ * pages that costs one page fault per 2 MiB instead of one per 4 KiB, and
+ * in a steady state expired blocks come back without touching malloc.
+ * Returns NULL when out of memory. */
+static char *pblk_get(wr_aggop *op)
+{
+    size_t bsz = op->psz * PBLK;
+    if (op->pfree) {
+        char *b = op->pfree;
+        memcpy(&op->pfree, b, sizeof(void *));
+        return b;
+    }
+    if (op->left < bsz) {
+        if (op->nchunk == op->chunkcap) {
+            int nc = op->chunkcap ? op->chunkcap * 2 : 8;
+            char **n = wr_realloc(op->chunks, sizeof(char *) * (size_t)nc);
+            if (!n)
+                return NULL;
+            op->chunks = n;
+            op->chunkcap = nc;
+        }
+        char *c = wr_malloc_huge(op->chunksz);
+        if (!c)
+            return NULL;
+        op->chunks[op->nchunk++] = c;
+        op->cur = c;
+        op->left = op->chunksz;
+    }
+    char *b = op->cur;
+    op->cur += bsz;
+    op->left -= bsz;
+    return b;
+}
+
+/* Gives block b back to op's free list (b stays owned by op's chunk). */
+static void pblk_put(wr_aggop *op, char *b)
+{
+    memcpy(b, &op->pfree, sizeof(void *));
+    op->pfree = b;
+}
 
 static void group_free(wr_aggop *op, wgroup *g)
 {
     for (int i = 0; i < g->np; i++) {
-        state_fini(op->a, PSTATE(PANE(op, g, i)));
+        state_fini(op->a, PSTATE(op, PANE(op, g, i)));
     }
     for (int i = 0; i < g->ns; i++) {
         state_fini(op->a, g->sess[i].state);
         wr_free(g->sess[i].state);
     }
     for (int b = 0; b < g->nblk; b++)
-        wr_free(g->blk[b]);
+        pblk_put(op, g->blk[b]);
     wr_free(g->blk);
     wr_free(g->pstart);
     wr_free(g->sess);
@@ -241,6 +312,9 @@ void wr_aggop_free(wr_aggop *op)
         n = g->next;
         group_free(op, g);
     }
+    for (int c = 0; c < op->nchunk; c++)
+        wr_free(op->chunks[c]);
+    wr_free(op->chunks);
     wr_free(op->buckets);
     wr_free(op->tmp);
     wr_free(op->ch);
@@ -401,7 +475,7 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
             g->blk = nb;
             g->bcap = nc;
         }
-        char *b = wr_malloc(op->psz * PBLK);
+        char *b = pblk_get(op);
         if (!b)
             return -1;
         g->blk[g->nblk++] = b;
@@ -417,10 +491,11 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
     memmove(&g->pstart[i + 1], &g->pstart[i],
             sizeof(int64_t) * (size_t)(g->np - i));
     wpane *p = PANE(op, g, i);
-    memset(p, 0, PANE_HDR);
+    memset(p, 0, op->hdr);
     p->maxts = INT64_MIN;
-    p->mints = INT64_MAX;
-    state_init(op->a, PSTATE(p));
+    if (op->ext)
+        PEXT(p)->mints = INT64_MAX;
+    state_init(op->a, PSTATE(op, p));
     g->pstart[i] = start;
     g->np++;
     /* The group's next pane will most likely go right after this one, but
@@ -691,12 +766,13 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         wpane *p = PANE(op, g, pi);
         if (ts > p->maxts)
             p->maxts = ts;
-        if (ts < p->mints)
-            p->mints = ts;
+        if (op->ext && ts < PEXT(p)->mints)
+            PEXT(p)->mints = ts;
         p->nrows++;
         if (!p->dirty && track) {
             p->dirty = true;
-            p->seq = seq[r];
+            if (op->ext)
+                PEXT(p)->seq = seq[r];
             if (!change_add(op, g, ps, seq[r], 0, 0))
                 return nomem(st);
         }
@@ -718,7 +794,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             g->moves == rmv[k] ? PANE(op, g, rpi[k]) : pane_find(op, g, rps[k]);
         for (int j = 0; j < a->nagg; j++)
             states[(size_t)j * (size_t)n + (size_t)k] =
-                PSTATE(p) + a->state_off[j];
+                PSTATE(op, p) + a->state_off[j];
     }
     for (int j = 0; j < a->nagg && m > 0; j++)
         if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n, acols[j],
@@ -749,15 +825,15 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
             }
             int pi = pane_get(op, g, pstart);
             wpane *p = pi < 0 ? NULL : PANE(op, g, pi);
-            if (!p || !state_merge(a, PSTATE(p), PSTATE(pp)))
+            if (!p || !state_merge(a, PSTATE(op, p), PSTATE(part, pp)))
                 return nomem(st);
             if (pp->maxts > p->maxts)
                 p->maxts = pp->maxts;
-            if (pp->mints < p->mints)
-                p->mints = pp->mints;
+            if (op->ext && PEXT(pp)->mints < PEXT(p)->mints)
+                PEXT(p)->mints = PEXT(pp)->mints;
             if (!p->dirty && a->emit != WR_EMIT_FINAL) {
                 p->dirty = true;
-                if (!change_add(op, g, pstart, pp->seq, 0, 0))
+                if (!change_add(op, g, pstart, PEXT(pp)->seq, 0, 0))
                     return nomem(st);
             }
         }
@@ -883,9 +959,9 @@ static bool slider_flip(wr_aggop *op, slider *sl)
         wpane *p = PANE(op, sl->g, i);
         char *f = fslot(op, sl, i);
         state_init(a, f);
-        if (!state_merge(a, f, (char *)p + PANE_HDR))
+        if (!state_merge(a, f, PSTATE(op, p)))
             return false;
-        int64_t mx = p->maxts, mn = p->mints;
+        int64_t mx = p->maxts, mn = pane_mints(op, p);
         if (i + 1 < sl->hi) {
             if (!state_merge(a, f, fslot(op, sl, i + 1)))
                 return false;
@@ -922,12 +998,12 @@ static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
     while (sl->hi < g->np && g->pstart[sl->hi] < we) {
         wpane *p = PANE(op, g, sl->hi);
         sl->hi++;
-        if (!state_merge(a, sl->back, (char *)p + PANE_HDR))
+        if (!state_merge(a, sl->back, PSTATE(op, p)))
             return false;
         if (p->maxts > sl->bmax)
             sl->bmax = p->maxts;
-        if (p->mints < sl->bmin)
-            sl->bmin = p->mints;
+        if (pane_mints(op, p) < sl->bmin)
+            sl->bmin = pane_mints(op, p);
     }
     while (sl->lo < sl->hi && g->pstart[sl->lo] < ws) {
         if (sl->lo == sl->mid && !slider_flip(op, sl))
@@ -1193,7 +1269,7 @@ static void expire(wr_aggop *op)
         int k = 0;
         while (k < g->np && last_end(a, g->pstart[k]) <= clock &&
                !PANE(op, g, k)->dirty) {
-            state_fini(a, PSTATE(PANE(op, g, k)));
+            state_fini(a, PSTATE(op, PANE(op, g, k)));
             k++;
         }
         if (k) {
@@ -1207,7 +1283,7 @@ static void expire(wr_aggop *op)
                 gone = g->nblk; /* nothing live: release every block */
             if (gone) {
                 for (int b = 0; b < gone; b++)
-                    wr_free(g->blk[b]);
+                    pblk_put(op, g->blk[b]);
                 memmove(g->blk, g->blk + gone,
                         sizeof(char *) * (size_t)(g->nblk - gone));
                 g->nblk -= gone;
@@ -1343,10 +1419,10 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
                        (a->window.kind == WR_W_TUMBLING && !a->window.rows)) {
                 int pi = pane_lower(x->g, a->window.kind ? ws : 0);
                 wpane *pn = PANE(op, x->g, pi);
-                state = (char *)pn + PANE_HDR;
+                state = PSTATE(op, pn);
                 maxts = pn->maxts;
                 if (a->window.rows) {
-                    ws = pn->mints;
+                    ws = pane_mints(op, pn);
                     we = pn->maxts;
                 }
             } else {

@@ -265,6 +265,7 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     if (!g->group || !g->gtypes || !g->aggs || !g->nargs || !g->args ||
         !g->state_off || !g->types)
         return oom(l);
+    g->state_align = 8;
     for (int i = 0; i < g->ngroup; i++) {
         const wr_expr *e = n->group->item[i];
         g->group[i] = compile(l, e, map_scan);
@@ -311,12 +312,15 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
                 l->st->loc = call->loc;
             return l->st->code;
         }
-        off = (off + 15) & ~(size_t)15;
+        size_t al = wr_agg_state_align(g->aggs[j]);
+        if (al > g->state_align)
+            g->state_align = al;
+        off = (off + al - 1) & ~(al - 1);
         g->state_off[j] = off;
         off += wr_agg_state_size(g->aggs[j]);
         g->types[g->ngroup + j] = call->type;
     }
-    g->state_size = (off + 15) & ~(size_t)15;
+    g->state_size = (off + g->state_align - 1) & ~(g->state_align - 1);
     g->types[g->ngroup + g->nagg] = wr_type_prim(WR_T_BIGINT);
     g->types[g->ngroup + g->nagg + 1] = wr_type_prim(WR_T_BIGINT);
     g->window = n->window;

@@ -88,6 +88,7 @@ typedef struct wr_pagg {
     wr_xexpr ***args;       /* per aggregate: arguments over the scan batch */
     size_t *state_off;      /* per aggregate: offset in a pane's state */
     size_t state_size;      /* bytes of all aggregates' state */
+    size_t state_align;     /* their alignment: 8 or 16 */
     const wr_type **types;  /* aggregate batch column types */
     int ncols;              /* ngroup + nagg + 2 */
     wr_window_spec window;  /* kind 0: not windowed */
