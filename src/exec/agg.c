@@ -1198,6 +1198,37 @@ static void merge_stddev(const wr_agg *a, st_num *d, const st_num *s)
     d->m2 = m2;
 }
 
+void wr_agg_unmerge(const wr_agg *a, void *dst, const void *src)
+{
+    switch (a->kind) {
+    case A_COUNT_STAR:
+    case A_COUNT:
+        *(int64_t *)dst = SUB_I64(*(int64_t *)dst, *(const int64_t *)src);
+        return;
+    case A_SUM:
+    case A_AVG:
+        if (a->ak == WR_T_DECIMAL) {
+            st_num *d = dst;
+            const st_num *s = src;
+            dec_addsub(a, d->sum.dec, s->sum.dec, -1, &d->sum.dec);
+            d->count -= s->count;
+            return;
+        }
+        st_sum *d = dst;
+        const st_sum *s = src;
+        if (a->ak == WR_T_INT)
+            d->sum.i32 = SUB_I32(d->sum.i32, s->sum.i32);
+        else if (a->ak == WR_T_BIGINT)
+            d->sum.i64 = SUB_I64(d->sum.i64, s->sum.i64);
+        else
+            d->sum.f64 -= s->sum.f64;
+        d->count -= s->count;
+        return;
+    default:
+        return;
+    }
+}
+
 bool wr_agg_merge(const wr_agg *a, void *dst, const void *src)
 {
     switch (a->kind) {

@@ -55,6 +55,9 @@ bool wr_agg_update(const wr_agg *a, void *const *states, const wr_col *args,
 bool wr_agg_retract(const wr_agg *a, void *const *states, const wr_col *args,
                     const uint32_t *rows, const int64_t *seq, int n);
 bool wr_agg_merge(const wr_agg *a, void *dst, const void *src);
+/* Takes a merged src out of dst again (only when wr_agg_invertible):
+ * Spark's inverse reduction of the batches that leave a window. */
+void wr_agg_unmerge(const wr_agg *a, void *dst, const void *src);
 
 /* Writes the current value into row `row` of out (type = result type);
  * strings/nested values are copied into ar. Returns false when out of

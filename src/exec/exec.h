@@ -86,6 +86,26 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
  */
 weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st);
 
+/*
+ * The driver's clock. Batches come every batch_ms from zero_ms on (batch k,
+ * k >= 1, at zero_ms + k * batch_ms, Spark's batch time); records of a
+ * processing-time source get ROWTIME = the time of the batch that reads
+ * them. Window sizes and advances of a processing-time query must be
+ * multiples of batch_ms (WEIR_E_BIND otherwise). idle_ms > 0 lets
+ * event-time windows close after idle_ms of processing time without a
+ * record. Call once, before the first batch; a processing-time query
+ * cannot run without it.
+ */
+weir_rc wr_qrun_clock(wr_qrun *r, int64_t zero_ms, int64_t batch_ms,
+                      int64_t idle_ms, weir_status *st);
+
+/*
+ * Ends the batch of time now_ms (after its wr_qrun_batch calls, one per
+ * source, or none for an empty batch): processing-time windows ending by
+ * now_ms emit, and the next records get ROWTIME now_ms + batch_ms.
+ */
+weir_rc wr_qrun_tick(wr_qrun *r, int64_t now_ms, weir_status *st);
+
 /* True once a push query's LIMIT has been reached. */
 bool wr_qrun_done(const wr_qrun *r);
 

@@ -89,6 +89,12 @@ bool wr_aggop_splittable(const wr_aggop *op);
 void wr_aggop_set_partial(wr_aggop *op);
 /* Marks the input as ended: the next emission closes every window. */
 void wr_aggop_close_all(wr_aggop *op);
+/* Processing time: the stream started at zero_ms (the time before the
+ * first batch); aligns the windows on it. */
+void wr_aggop_clock(wr_aggop *op, int64_t zero_ms);
+/* The batch of time now_ms has run: closes processing-time windows that
+ * end by then, or advances an idle event-time stream (idle_ms > 0). */
+void wr_aggop_tick(wr_aggop *op, int64_t now_ms, int64_t idle_ms);
 /* Ends the micro-batch: emits (EMIT CHANGES / closed windows for EMIT
  * FINAL) through HAVING, the projection and the sink. */
 /* With pend, rows are queued (with their order key) instead of sunk, and

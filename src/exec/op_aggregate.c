@@ -148,6 +148,14 @@ struct wr_aggop {
     char *cur;      /* next block of the newest chunk */
     size_t left;    /* bytes left after cur */
     size_t chunksz; /* bytes of a chunk */
+    /* Processing-time windows (see wr_aggop_clock): ROWTIME t is kept as
+     * t - pin, window bounds are reported + pout. */
+    int64_t pin, pout;
+    bool inverse; /* hopping windows slide by inverse reduction */
+    /* Idle timeout of event-time windows (see wr_aggop_tick). */
+    int64_t rows_tick; /* rows since the last tick */
+    int64_t tick_at;   /* processing time of the last tick with rows */
+    int64_t tick_st;   /* stream time then */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -223,6 +231,12 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     memset(op->buckets, 0, sizeof(wgroup *) * op->nbuckets);
     op->stream_time = INT64_MIN;
     op->late_wm = INT64_MIN;
+    op->tick_at = INT64_MIN;
+    op->tick_st = INT64_MIN;
+    op->inverse = op->a->proc && op->a->window.kind == WR_W_HOPPING &&
+                  !op->a->window.rows;
+    for (int j = 0; j < op->a->nagg; j++)
+        op->inverse = op->inverse && wr_agg_invertible(op->a->aggs[j]);
     return op;
 }
 
@@ -731,7 +745,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         }
         if (null_key)
             continue;
-        int64_t ts = rt[r];
+        int64_t ts = rt[r] - op->pin;
         if (kind && !rows_win) {
             if (ts < 0) {
                 stats->late++;
@@ -739,6 +753,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             }
             if (ts > op->stream_time)
                 op->stream_time = ts;
+            op->rows_tick++;
         }
         wgroup *g = group_get(op, h, key, seq[r]);
         if (!g)
@@ -840,6 +855,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
     }
     if (part->stream_time > op->stream_time)
         op->stream_time = part->stream_time;
+    op->rows_tick += part->rows_tick;
     return WEIR_OK;
 }
 
@@ -880,6 +896,55 @@ bool wr_aggop_splittable(const wr_aggop *op)
 void wr_aggop_close_all(wr_aggop *op)
 {
     op->at_end = true;
+}
+
+/*
+ * Processing time. Spark's window at T = zero + n * slide (n >= 1) holds
+ * the batches with times in (T - size, T]. Keeping ROWTIME t as
+ * t - pin with pin = zero + 1 - m * slide (m * slide >= size) turns that
+ * into the half-open window [T - pin + 1 - size, T - pin + 1) of an
+ * epoch-aligned window of the same size and slide, with a start >= 0 for
+ * every window that ends after zero; bounds are reported + pout (pin - 1).
+ */
+void wr_aggop_clock(wr_aggop *op, int64_t zero_ms)
+{
+    const wr_pagg *a = op->a;
+    if (!a->proc || !a->window.kind || a->window.kind == WR_W_SESSION ||
+        a->window.rows)
+        return;
+    int64_t adv = advance_of(a);
+    int64_t m = (a->window.size + adv - 1) / adv;
+    op->pin = zero_ms + 1 - m * adv;
+    op->pout = op->pin - 1;
+}
+
+/*
+ * The batch of processing time now_ms has run. Processing-time windows
+ * that end at or before now_ms close. Event-time windows with an idle
+ * timeout: when no row came for idle_ms of processing time, stream time
+ * moves on by the processing time elapsed since the last row, so that
+ * windows close without waiting for the next record.
+ */
+void wr_aggop_tick(wr_aggop *op, int64_t now_ms, int64_t idle_ms)
+{
+    if (op->a->proc) {
+        int64_t t = now_ms - op->pin + 1;
+        if (t > op->stream_time)
+            op->stream_time = t;
+        return;
+    }
+    if (op->rows_tick || op->tick_at == INT64_MIN) {
+        op->rows_tick = 0;
+        op->tick_at = now_ms;
+        op->tick_st = op->stream_time;
+        return;
+    }
+    if (idle_ms > 0 && op->tick_st != INT64_MIN &&
+        now_ms - op->tick_at >= idle_ms) {
+        int64_t t = op->tick_st + (now_ms - op->tick_at);
+        if (t > op->stream_time)
+            op->stream_time = t;
+    }
 }
 
 /* ---- emission ---------------------------------------------------------------
@@ -978,6 +1043,36 @@ static bool slider_flip(wr_aggop *op, slider *sl)
     sl->bmax = INT64_MIN;
     sl->bmin = INT64_MAX;
     return true;
+}
+
+/* Inverse reduction (processing time, every aggregate invertible): the
+ * back state is the running window, panes entering are merged in and
+ * panes leaving are taken out, as Spark's reduceByKeyAndWindow with an
+ * inverse function. Event-time windows also need the highest ROWTIME of
+ * the window, which cannot be taken out: they use the two stacks. */
+static bool slide_inverse(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
+                          int64_t we)
+{
+    const wr_pagg *a = op->a;
+    if (sl->g != g || ws < sl->ws) {
+        slider_reset(op, sl);
+        sl->g = g;
+        sl->lo = sl->mid = sl->hi = pane_lower(g, ws);
+        state_init(a, sl->back);
+    }
+    while (sl->hi < g->np && g->pstart[sl->hi] < we) {
+        if (!state_merge(a, sl->back, PSTATE(op, PANE(op, g, sl->hi))))
+            return false;
+        sl->hi++;
+    }
+    for (; sl->lo < sl->hi && g->pstart[sl->lo] < ws; sl->lo++)
+        for (int j = 0; j < a->nagg; j++)
+            wr_agg_unmerge(a->aggs[j], sl->back + a->state_off[j],
+                           PSTATE(op, PANE(op, g, sl->lo)) + a->state_off[j]);
+    sl->mid = sl->lo; /* no front stack */
+    sl->ws = ws;
+    state_init(a, op->tmp);
+    return state_merge(a, op->tmp, sl->back);
 }
 
 /* The state of window [ws, we) of g into op->tmp (initialized here; the
@@ -1217,6 +1312,29 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
         }
         int64_t adv = advance_of(a);
         int64_t clock = a->window.rows && !op->at_end ? g->rows : wm;
+        if (a->emit_all) {
+            /* Every window from the group's first on, rows or not; at the
+             * end of the input, up to the last window with a row. */
+            if (op->at_end)
+                clock =
+                    last_end(a, floor_div(op->stream_time, a->pane) * a->pane);
+            int64_t w = g->final_next;
+            if (w == INT64_MIN)
+                w = first_start(a, g->pstart[0]);
+            for (; w + a->window.size <= clock; w += adv)
+                if (!ents_add(
+                        e, n, cap,
+                        (ent){g, w, w + a->window.size, 0, 0, sub++, 0, NULL}))
+                    return nomem(st);
+            g->final_next = w;
+            if (*n >= WR_VECTOR) {
+                weir_rc rc = emit_chunk(em, *e, *n, true);
+                *n = 0;
+                if (rc != WEIR_OK)
+                    return rc;
+            }
+            continue;
+        }
         int64_t last = INT64_MIN;
         /* Panes before final_next - size only cover emitted windows. */
         int i0 = g->final_next == INT64_MIN
@@ -1311,7 +1429,7 @@ static void expire(wr_aggop *op)
             else
                 i++;
         }
-        if (g->np == 0 && g->ns == 0 && g->nlive == 0)
+        if (g->np == 0 && g->ns == 0 && g->nlive == 0 && !a->emit_all)
             group_unlink(op, g);
     }
 }
@@ -1418,13 +1536,26 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
             } else if (!a->window.kind ||
                        (a->window.kind == WR_W_TUMBLING && !a->window.rows)) {
                 int pi = pane_lower(x->g, a->window.kind ? ws : 0);
-                wpane *pn = PANE(op, x->g, pi);
-                state = PSTATE(op, pn);
-                maxts = pn->maxts;
-                if (a->window.rows) {
+                if (pi < x->g->np &&
+                    x->g->pstart[pi] == (a->window.kind ? ws : 0)) {
+                    wpane *pn = PANE(op, x->g, pi);
+                    state = PSTATE(op, pn);
+                    maxts = pn->maxts;
+                } else { /* EMIT FINAL ALL KEYS: a window with no row */
+                    state_init(a, op->tmp);
+                    state = op->tmp;
+                    maxts = INT64_MIN;
+                }
+                wpane *pn = state == op->tmp ? NULL : PANE(op, x->g, pi);
+                if (a->window.rows && pn) {
                     ws = pane_mints(op, pn);
                     we = pn->maxts;
                 }
+            } else if (op->inverse) {
+                if (!slide_inverse(op, &em->sl, x->g, ws, we))
+                    return nomem(st);
+                state = op->tmp;
+                maxts = INT64_MIN; /* processing time: rows at window end */
             } else {
                 int64_t mints;
                 if (!slide_state(op, &em->sl, x->g, ws, we, &maxts, &mints))
@@ -1442,6 +1573,17 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
                 }
             if (state == op->tmp)
                 state_fini(a, op->tmp);
+        }
+        if (a->window.kind && !a->window.rows &&
+            a->window.kind != WR_W_SESSION) {
+            ws += op->pout;
+            we += op->pout;
+            /* A processing-time window's rows are emitted at its end; an
+             * empty window (ALL KEYS) at its last instant. */
+            if (a->proc)
+                maxts = we;
+            else if (maxts == INT64_MIN)
+                maxts = we - 1;
         }
         if (a->window.kind) {
             wr_datum d = {.null = false};

@@ -53,6 +53,10 @@ struct wr_qrun {
     wr_qstats stats;
     int64_t emitted;
     bool done;
+    bool clocked;     /* wr_qrun_clock was called */
+    int64_t batch_ms; /* batch interval */
+    int64_t idle_ms;  /* idle timeout of event-time windows, 0: none */
+    int64_t now;      /* ROWTIME of processing-time records */
 };
 
 static weir_rc nomem(weir_status *st)
@@ -198,6 +202,11 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats);
         if (b.n == 0)
             continue;
+        if (s->proc) { /* ROWTIME is the batch time */
+            int64_t *rt = WR_COL_I64(&b.cols[s->col_rowtime]);
+            for (int i = 0; i < b.n; i++)
+                rt[i] = r->now;
+        }
         weir_rc rc;
         bool keep_tomb = s->table;
         if (r->join) {
@@ -439,10 +448,71 @@ weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
     return rc;
 }
 
+weir_rc wr_qrun_clock(wr_qrun *r, int64_t zero_ms, int64_t batch_ms,
+                      int64_t idle_ms, weir_status *st)
+{
+    const wr_pagg *a = r->p->agg;
+    if (r->p->proc && batch_ms <= 0)
+        return weir_status_set(st, WEIR_E_BIND, WEIR_NOLOC,
+                               "query %s uses processing time: it needs a "
+                               "batch interval (SET 'batch.interval')",
+                               r->p->id);
+    if (r->p->proc && a && a->window.kind && !a->window.rows) {
+        const char *what = a->window.kind == WR_W_SESSION ? "gap" : "size";
+        if (a->window.size % batch_ms != 0)
+            return weir_status_set(
+                st, WEIR_E_BIND, WEIR_NOLOC,
+                "processing-time window %s %lld ms is not a multiple of the "
+                "batch interval %lld ms",
+                what, (long long)a->window.size, (long long)batch_ms);
+        if (a->window.kind == WR_W_HOPPING && a->window.advance % batch_ms != 0)
+            return weir_status_set(
+                st, WEIR_E_BIND, WEIR_NOLOC,
+                "processing-time window advance %lld ms is not a multiple of "
+                "the batch interval %lld ms",
+                (long long)a->window.advance, (long long)batch_ms);
+    }
+    r->clocked = true;
+    r->batch_ms = batch_ms;
+    r->idle_ms = idle_ms;
+    r->now = zero_ms + batch_ms;
+    for (int i = 0; r->agg && i < r->nfin; i++)
+        wr_aggop_clock(r->fin[i], zero_ms);
+    for (int i = 0; r->agg && i < r->threads; i++)
+        if (r->w[i].part)
+            wr_aggop_clock(r->w[i].part, zero_ms);
+    return WEIR_OK;
+}
+
+weir_rc wr_qrun_tick(wr_qrun *r, int64_t now_ms, weir_status *st)
+{
+    r->now = now_ms + r->batch_ms;
+    if (!r->agg)
+        return WEIR_OK;
+    for (int i = 0; i < r->nfin; i++) {
+        wr_aggop_tick(r->fin[i], now_ms, r->idle_ms);
+        wr_aggop_begin_batch(r->fin[i]);
+    }
+    weir_rc rc;
+    if (r->nfin > 1) {
+        rc = partitioned_stage1(r, false, st);
+    } else {
+        worker *w = &r->w[0];
+        wr_arena_reset(w->ar);
+        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,
+                           &w->stats, st);
+    }
+    for (int i = 0; i < r->threads; i++)
+        fold_stats(r, &r->w[i]);
+    return rc;
+}
+
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                       weir_status *st)
 {
     weir_rc rc = WEIR_OK;
+    if (r->p->proc && !r->clocked)
+        return wr_qrun_clock(r, 0, 0, 0, st);
     r->stats.batches++;
     int k = r->threads;
     for (int i = 0; r->agg && i < r->nfin; i++)

@@ -451,6 +451,7 @@ wr_select *wr_ast_select(wr_parse *p, weir_loc start)
     s->group_loc = p->group_loc;
     s->partition_loc = p->partition_loc;
     s->emit_loc = p->emit_loc;
+    s->emit_all = p->emit_all;
     s->limit = p->limit;
     s->limit_loc = p->limit_loc;
     return s;

@@ -57,6 +57,7 @@ static const struct keyword {
     {"IS", TK_IS},
     {"JOIN", TK_JOIN},
     {"KEY", TK_KEY},
+    {"KEYS", TK_KEYS},
     {"LEFT", TK_LEFT},
     {"LIKE", TK_LIKE},
     {"LIMIT", TK_LIMIT},

@@ -54,6 +54,7 @@ struct wr_parse {
     weir_loc group_loc;     /* span of GROUP BY ... */
     weir_loc partition_loc; /* span of PARTITION BY ... */
     weir_loc emit_loc;      /* span of EMIT ... */
+    bool emit_all;          /* EMIT FINAL ALL KEYS */
     const char *limit;      /* LIMIT text */
     weir_loc limit_loc;     /* its span */
 };

@@ -1534,6 +1534,11 @@ static weir_rc check_timestamp(binder *b, wr_source *src, const wr_list *with)
 {
     const wr_prop *tp = wr_props_find(with, "TIMESTAMP");
     const wr_prop *fp = wr_props_find(with, "TIMESTAMP_FORMAT");
+    const wr_prop *pp = wr_props_find(with, "PROCESSING_TIME");
+    if (tp && pp && pp->value->bval)
+        return err(b, pp->loc, WEIR_E_BIND,
+                   "PROCESSING_TIME and TIMESTAMP exclude each other: with "
+                   "processing time, ROWTIME is the batch time");
     if (!tp) {
         if (fp)
             return err(b, fp->loc, WEIR_E_BIND,
@@ -2537,6 +2542,10 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     if (sel->emit == WR_EMIT_FINAL && !(aggregate && sel->window))
         return err(b, sel->emit_loc, WEIR_E_BIND,
                    "EMIT FINAL is only supported for windowed aggregations.");
+    if (sel->emit_all && sel->window && sel->window->kind == WR_W_SESSION)
+        return err(b, sel->emit_loc, WEIR_E_BIND,
+                   "EMIT FINAL ALL KEYS needs a TUMBLING or HOPPING window "
+                   "of time.");
     if (sel->partition_by && aggregate)
         return err(b, sel->partition_loc, WEIR_E_BIND,
                    "PARTITION BY can not be used with aggregate functions; "
@@ -2643,6 +2652,11 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
         a->aggs = aggs;
         a->window = ws;
         a->emit = sel->emit;
+        a->emit_all = sel->emit_all;
+        if (a->emit_all && ws.rows)
+            return err(b, sel->emit_loc, WEIR_E_BIND,
+                       "EMIT FINAL ALL KEYS needs a TUMBLING or HOPPING "
+                       "window of time.");
         plan = a;
         if (sel->having) {
             wr_lnode *f = lnode(b, WR_L_FILTER, plan);

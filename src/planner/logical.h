@@ -86,6 +86,7 @@ struct wr_lnode {
     wr_list *aggs;         /* wr_expr* aggregate calls */
     wr_window_spec window; /* window (kind 0: none) */
     wr_emit emit;          /* emission */
+    bool emit_all;         /* EMIT FINAL ALL KEYS */
 
     /* REPARTITION */
     wr_list *partition; /* PARTITION BY expressions */

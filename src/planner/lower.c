@@ -35,6 +35,7 @@ typedef struct lower {
     wr_arena *ar;
     weir_status *st;
     const wr_lnode *agg_node; /* AGGREGATE or NULL */
+    bool proc;                /* SET 'processing.time' = 'true' */
 } lower;
 
 static weir_rc oom(lower *l)
@@ -136,6 +137,10 @@ static weir_rc lower_scan(lower *l, int si)
         for (int i = 0; i < src->ncols; i++)
             if (!strcmp(src->cols[i].name, src->timestamp))
                 s->ts_col = i;
+    const char *pt = prop_get(src, "PROCESSING_TIME");
+    s->proc = (pt && !strcasecmp(pt, "true")) || l->proc;
+    if (s->proc)
+        s->ts_col = -1;
     s->file = prop_get(src, "FILE");
     if (s->file)
         s->file = wr_arena_strdup(l->ar, s->file);
@@ -325,7 +330,16 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     g->types[g->ngroup + g->nagg + 1] = wr_type_prim(WR_T_BIGINT);
     g->window = n->window;
     g->emit = n->emit == WR_EMIT_FINAL ? WR_EMIT_FINAL : WR_EMIT_CHANGES;
-    g->grace = g->window.grace >= 0 ? g->window.grace : LEGACY_GRACE_MS;
+    g->emit_all = n->emit_all;
+    g->proc = l->p->proc;
+    if (g->proc && g->window.kind && g->window.grace > 0)
+        return weir_status_set(
+            l->st, WEIR_E_BIND, WEIR_NOLOC,
+            "GRACE PERIOD does not apply to processing-time windows: they "
+            "close at their end, when the batch of that time has run");
+    g->grace = g->window.grace >= 0 ? g->window.grace
+               : g->proc            ? 0
+                                    : LEGACY_GRACE_MS;
     if (g->window.kind == WR_W_TUMBLING)
         g->pane = g->window.size;
     else if (g->window.kind == WR_W_HOPPING)
@@ -484,7 +498,6 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
 wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
                         const wr_source *sink, const char *id, weir_status *st)
 {
-    (void)cat;
     wr_arena *ar = wr_arena_new(0);
     wr_qplan *p = ar ? wr_arena_zalloc(ar, sizeof *p) : NULL;
     if (!p) {
@@ -495,7 +508,8 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
     p->ar = ar;
     p->id = wr_arena_strdup(ar, id ? id : "push");
     p->limit = q->limit ? atoll(q->limit) : -1;
-    lower l = {q, p, ar, st, NULL};
+    const char *ptp = cat ? wr_catalog_get_prop(cat, "processing.time") : NULL;
+    lower l = {q, p, ar, st, NULL, ptp && !strcasecmp(ptp, "true")};
     weir_rc rc = WEIR_OK;
     const wr_lnode *proj = q->plan;
     if (proj->kind == WR_L_SINK)
@@ -514,6 +528,17 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
     for (int i = 0; i < p->nscan; i++)
         if ((rc = lower_scan(&l, i)) != WEIR_OK)
             goto fail;
+    for (int i = 1; i < p->nscan; i++)
+        if (p->scans[i].proc != p->scans[0].proc) {
+            weir_status_set(
+                st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                "%s uses processing time and %s event time: a "
+                "query reads sources of one kind of time",
+                p->scans[0].proc ? p->scans[0].name : p->scans[i].name,
+                p->scans[0].proc ? p->scans[i].name : p->scans[0].name);
+            goto fail;
+        }
+    p->proc = p->scans[0].proc;
     p->source_table = q->srcs[0].table;
     p->ts_col = p->scans[0].col_rowtime;
     if (join && (rc = lower_joins(&l, proj)) != WEIR_OK)

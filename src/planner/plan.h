@@ -56,6 +56,7 @@ typedef struct wr_pscan {
     int col_wstart; /* windowed source: WINDOWSTART, else -1 */
     int col_wend;
     int ts_col;       /* TIMESTAMP='col' column, else -1 */
+    bool proc;        /* processing time: ROWTIME = the batch time */
     const char *file; /* FILE= path for file sources, else NULL */
     char delim;       /* DELIMITED separator */
 } wr_pscan;
@@ -95,6 +96,9 @@ typedef struct wr_pagg {
     int64_t pane;           /* slice width (gcd(size, advance)); rows too */
     int64_t grace;          /* effective grace in ms */
     wr_emit emit;           /* CHANGES (default) or FINAL */
+    bool emit_all;          /* FINAL ALL KEYS: every key seen, every window */
+    bool proc;              /* processing time: windows end at batch times
+                               (Spark's alignment, see op_aggregate.c) */
     wr_xexpr *having;       /* over the aggregate batch, or NULL */
 } wr_pagg;
 
@@ -131,6 +135,7 @@ typedef struct wr_qplan {
     wr_xexpr **out;    /* over the scan batch, or the aggregate batch */
     wr_psink sink;     /* output */
     bool source_table; /* the (single) source is a table */
+    bool proc;         /* the sources use processing time (batch time) */
     int64_t limit;     /* LIMIT of a push query, -1: none */
     wr_arena *ar;      /* owns the plan */
 } wr_qplan;

@@ -27,6 +27,9 @@ static const wr_prop_def defs[] = {
      "Number of partitions of the topic (created if missing)."},
     {"REPLICAS", WR_PK_INT, BOTH,
      "Replication factor of the topic (created if missing)."},
+    {"PROCESSING_TIME", WR_PK_BOOL, WR_PROP_SOURCE,
+     "ROWTIME is the time of the micro-batch that reads the record "
+     "(Spark Streaming's batch time), not the record's timestamp."},
     {"QUERY_ID", WR_PK_STRING, WR_PROP_INSERT,
      "Id of the persistent query INSERT INTO starts."},
     {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},

@@ -72,7 +72,23 @@ typedef struct runner {
     int nactual;
     wr_arena *ar; /* input DOMs */
     int64_t batch_ms;
+    int64_t idle_ms; /* --idle-timeout */
+    int64_t until;   /* --until: last batch time, INT64_MIN: none */
+    int64_t start;   /* --start: time before batch 1, INT64_MIN: none */
 } runner;
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* Time of the batch that holds records of timestamp ts: batches are
+ * [t - B, t) of record time, named by their end t, as Spark's. */
+static int64_t batch_of(const runner *r, int64_t ts)
+{
+    return floor_div(ts, r->batch_ms) * r->batch_ms + r->batch_ms;
+}
 
 static topic *topic_get(runner *r, const char *name, bool create)
 {
@@ -292,14 +308,36 @@ static int run_query(runner *r, tquery *q, weir_status *st)
     int rc = T_OK;
     wr_buf kb = WR_BUF_INIT, vb = WR_BUF_INIT;
     wr_record *recs = malloc(sizeof *recs * (size_t)(nf + 1));
+    /* With a batch interval the driver's clock ticks: batch time `now`
+     * holds the records of [now - B, now) (a record older than that goes
+     * into the current batch), and after its records every batch ends
+     * with a tick. Empty batches tick too when something depends on them
+     * (processing time, an idle timeout, --until). */
+    int64_t B = r->batch_ms, now = 0;
+    bool dense = B > 0 && (p->proc || r->idle_ms > 0 || r->until != INT64_MIN);
+    if (B > 0) {
+        int64_t zero = r->start != INT64_MIN ? r->start
+                       : nf ? batch_of(r, f[0].t->r[f[0].i].ts) - B
+                            : 0;
+        if (wr_qrun_clock(q->run, zero, B, r->idle_ms, st) != WEIR_OK)
+            rc = T_FAILED;
+        now = zero + B;
+    }
     for (int i = 0; i < nf && rc == T_OK;) {
         /* A batch: one record, or (with --batch-interval) the following
          * records of the same scan within the same interval. */
         int j = i + 1;
-        if (r->batch_ms > 0) {
-            int64_t b0 = f[i].t->r[f[i].i].ts / r->batch_ms;
+        if (B > 0) {
+            int64_t bt = batch_of(r, f[i].t->r[f[i].i].ts);
+            while (bt > now && rc == T_OK) {
+                if (wr_qrun_tick(q->run, now, st) != WEIR_OK)
+                    rc = T_FAILED;
+                now += B;
+                if (!dense && now < bt) /* skip empty batches */
+                    now = bt;
+            }
             while (j < nf && f[j].si == f[i].si &&
-                   f[j].t->r[f[j].i].ts / r->batch_ms == b0)
+                   batch_of(r, f[j].t->r[f[j].i].ts) <= now)
                 j++;
         }
         wr_buf_reset(&kb);
@@ -317,9 +355,17 @@ static int run_query(runner *r, tquery *q, weir_status *st)
                     rec->value = vb.s + (uintptr_t)rec->value;
             }
         }
-        if (wr_qrun_batch(q->run, f[i].si, recs, j - i, st) != WEIR_OK)
+        if (rc == T_OK &&
+            wr_qrun_batch(q->run, f[i].si, recs, j - i, st) != WEIR_OK)
             rc = T_FAILED;
         i = j;
+    }
+    /* The last batch with records, then empty ones up to --until. */
+    if (B > 0 && rc == T_OK) {
+        int64_t end = r->until != INT64_MIN && r->until > now ? r->until : now;
+        for (; now <= end && rc == T_OK; now += B)
+            if (wr_qrun_tick(q->run, now, st) != WEIR_OK)
+                rc = T_FAILED;
     }
     const wr_qstats *qs = wr_qrun_stats(q->run);
     if (qs->decode_errors || qs->late || qs->eval_errors)
@@ -625,6 +671,7 @@ int wr_cmd_test(int argc, char **argv)
     const char *sfile = NULL, *ifile = NULL, *ofile = NULL, *afile = NULL;
     runner r;
     memset(&r, 0, sizeof r);
+    r.until = r.start = INT64_MIN;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -643,13 +690,39 @@ int wr_cmd_test(int argc, char **argv)
                 fprintf(stderr, "weir test: bad --batch-interval '%s'\n", v);
                 return T_USAGE;
             }
+        } else if ((!strcmp(a, "--until") || !strcmp(a, "--start")) && v) {
+            char *end;
+            long long t = strtoll(v, &end, 10);
+            i++;
+            if (*end || end == v) {
+                fprintf(stderr, "weir test: bad %s '%s' (ms)\n", a, v);
+                return T_USAGE;
+            }
+            if (a[2] == 'u')
+                r.until = t;
+            else
+                r.start = t;
+        } else if (!strcmp(a, "--idle-timeout") && v) {
+            r.idle_ms = wr_props_duration_ms(v);
+            i++;
+            if (r.idle_ms <= 0) {
+                fprintf(stderr, "weir test: bad --idle-timeout '%s'\n", v);
+                return T_USAGE;
+            }
         } else {
             fprintf(stderr,
                     "usage: weir test -s STATEMENTS.sql [-i INPUT.json] "
                     "[-o EXPECTED.json] [--actual ACTUAL.json] "
-                    "[--batch-interval D]\n");
+                    "[--batch-interval D [--start MS] [--until MS] "
+                    "[--idle-timeout D]]\n");
             return T_USAGE;
         }
+    }
+    if (!r.batch_ms &&
+        (r.until != INT64_MIN || r.start != INT64_MIN || r.idle_ms)) {
+        fprintf(stderr, "weir test: --start, --until and --idle-timeout "
+                        "need --batch-interval\n");
+        return T_USAGE;
     }
     if (!sfile) {
         fprintf(stderr, "weir test: -s STATEMENTS.sql is required\n");
