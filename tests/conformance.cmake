@@ -79,6 +79,20 @@ if(EXISTS ${WEIR_QTT_CASES})
   list(APPEND _weir_conf_tests conformance_qtt_run)
 endif()
 
+# Spark Streaming's DStream cases through `weir test` with processing
+# time; the cases listed in spark-passing.txt must pass.
+set(WEIR_SPARK_CASES ${PROJECT_SOURCE_DIR}/../shared/conformance/spark/cases.jsonl)
+if(EXISTS ${WEIR_SPARK_CASES})
+  add_test(NAME conformance_spark_run
+    COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/run-spark
+            --weir $<TARGET_FILE:weir>
+            --passing ${WEIR_CONFORMANCE_DIR}/spark-passing.txt
+            ${WEIR_SPARK_CASES})
+  set_tests_properties(conformance_spark_run PROPERTIES
+    LABELS conformance TIMEOUT 300)
+  list(APPEND _weir_conf_tests conformance_spark_run)
+endif()
+
 # `weir test` cases of our own (windows, emission, late data, joins, bad
 # input, the comparator), run-qtt's self-test against a fake engine, and
 # thread-count determinism of `weir run`.
