@@ -48,6 +48,11 @@ void wr_joinop_free(wr_joinop *j);
  * gets the joined wide rows (in ar). */
 weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
                           wr_arena *ar, wr_eval_ctx *cx, weir_status *st);
+/* Processing time: every row of the batch of time now_ms is in, so
+ * stream-stream windows up to it close (unmatched outer rows with GRACE
+ * are emitted into out). */
+weir_rc wr_joinop_tick(wr_joinop *j, int64_t now_ms, wr_batch *out,
+                       wr_arena *ar, wr_eval_ctx *cx, weir_status *st);
 
 /* A projected output row waiting to be sunk in a deterministic order
  * (parallel stages produce rows on several threads; the driver thread sinks

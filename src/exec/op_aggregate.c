@@ -156,6 +156,8 @@ struct wr_aggop {
     int64_t rows_tick; /* rows since the last tick */
     int64_t tick_at;   /* processing time of the last tick with rows */
     int64_t tick_st;   /* stream time then */
+    bool ticked;       /* a tick came since the last emission */
+    int64_t tick_now;  /* time of the last tick */
     change *ch;
     int nch, chcap;
     void *tmp; /* scratch state block */
@@ -720,7 +722,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
     /* EMIT FINAL needs no record of what changed (closing decides what is
      * emitted), except in partial operators, whose changes order the
      * merge. */
-    bool track = a->emit != WR_EMIT_FINAL || op->partial;
+    bool track = (a->emit != WR_EMIT_FINAL && !a->snapshot) || op->partial;
     int m = 0;
     for (int k = 0; k < n; k++) {
         int r = wr_batch_row(b, k);
@@ -846,7 +848,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
                 p->maxts = pp->maxts;
             if (op->ext && PEXT(pp)->mints < PEXT(p)->mints)
                 PEXT(p)->mints = PEXT(pp)->mints;
-            if (!p->dirty && a->emit != WR_EMIT_FINAL) {
+            if (!p->dirty && a->emit != WR_EMIT_FINAL && !a->snapshot) {
                 p->dirty = true;
                 if (!change_add(op, g, pstart, PEXT(pp)->seq, 0, 0))
                     return nomem(st);
@@ -927,6 +929,8 @@ void wr_aggop_clock(wr_aggop *op, int64_t zero_ms)
  */
 void wr_aggop_tick(wr_aggop *op, int64_t now_ms, int64_t idle_ms)
 {
+    op->ticked = true;
+    op->tick_now = now_ms;
     if (op->a->proc) {
         int64_t t = now_ms - op->pin + 1;
         if (t > op->stream_time)
@@ -1459,7 +1463,23 @@ weir_rc wr_aggop_emit(wr_aggop *op, wr_arena *ar, wr_eval_ctx *cx,
     ent *e = NULL;
     int n = 0, cap = 0;
     weir_rc rc;
-    if (a->emit == WR_EMIT_FINAL) {
+    if (a->snapshot) {
+        /* The whole table once per tick, group by group. */
+        rc = WEIR_OK;
+        for (wgroup *g = op->ticked ? op->first : NULL; g && rc == WEIR_OK;
+             g = g->next) {
+            if (!ents_add(&e, &n, &cap,
+                          (ent){g, 0, 0, op->tick_now, 0, n, 0, NULL}))
+                rc = nomem(st);
+            else if (n >= WR_VECTOR) {
+                rc = emit_chunk(&em, e, n, true);
+                n = 0;
+            }
+        }
+        if (rc == WEIR_OK && n)
+            rc = emit_chunk(&em, e, n, true);
+        op->ticked = false;
+    } else if (a->emit == WR_EMIT_FINAL) {
         rc = collect_final(op, &em, &e, &n, &cap, st);
         if (rc == WEIR_OK && n)
             rc = emit_chunk(&em, e, n, true);
@@ -1574,6 +1594,8 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
             if (state == op->tmp)
                 state_fini(a, op->tmp);
         }
+        if (a->snapshot)
+            maxts = op->tick_now; /* emitted with the batch */
         if (a->window.kind && !a->window.rows &&
             a->window.kind != WR_W_SESSION) {
             ws += op->pout;

@@ -377,6 +377,9 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
     return WEIR_OK;
 }
 
+static weir_rc out_batch(wr_joinop *j, wr_batch *out, wr_arena *ar,
+                         weir_status *st);
+
 weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
                           wr_arena *ar, wr_eval_ctx *cx, weir_status *st)
 {
@@ -407,6 +410,30 @@ weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
     weir_rc rc = expire(j, cx, st);
     if (rc != WEIR_OK)
         return rc;
+    return out_batch(j, out, ar, st);
+}
+
+weir_rc wr_joinop_tick(wr_joinop *j, int64_t now_ms, wr_batch *out,
+                       wr_arena *ar, wr_eval_ctx *cx, weir_status *st)
+{
+    for (int i = 0; i < j->nout; i++)
+        wr_free(j->out[i]);
+    j->nout = 0;
+    for (int node = 0; node < j->p->njoin; node++)
+        if (j->nodes[node].stream_time < now_ms + 1)
+            j->nodes[node].stream_time = now_ms + 1;
+    weir_rc rc = expire(j, cx, st);
+    if (rc != WEIR_OK)
+        return rc;
+    return out_batch(j, out, ar, st);
+}
+
+/* The rows emitted by the last call (j->out) as a wide batch in ar. */
+static weir_rc out_batch(wr_joinop *j, wr_batch *out, wr_arena *ar,
+                         weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    int w = p->wide_ncols;
     if (!wr_batch_init(out, ar, w, p->wide_types, j->nout ? j->nout : 1))
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     for (int i = 0; i < j->nout; i++) {

@@ -183,6 +183,53 @@ bool wr_pend_add(wr_pendlist *l, const wr_pend *p)
     return true;
 }
 
+/* Runs the rows of b (scan si's batch, or the joined wide batch) through
+ * WHERE, then into the aggregate or through the projection to the sink
+ * (or, when collect, into w's pending list). */
+static weir_rc run_rows(wr_qrun *r, worker *w, int si, wr_batch *b,
+                        bool keep_tomb, bool collect, wr_arena *bar,
+                        wr_out_fn out, void *ctx, weir_status *st)
+{
+    const wr_qplan *p = r->p;
+    const wr_pscan *s = &p->scans[si];
+    weir_rc rc;
+    if (p->where &&
+        (rc = wr_op_filter(p->where, b, keep_tomb, &w->cx, st)) != WEIR_OK)
+        return rc;
+    if (b->nsel == 0)
+        return WEIR_OK;
+    if (r->agg)
+        return wr_aggop_update(w->part ? w->part : r->agg, b, w->seq, &w->cx,
+                               &w->stats, st);
+    wr_col *oc = wr_arena_alloc(bar, sizeof(wr_col) * (size_t)(p->nout + 1));
+    if (!oc)
+        return nomem(st);
+    if ((rc = wr_op_project(p->out, p->nout, b, oc, &w->cx, st)) != WEIR_OK)
+        return rc;
+    const int64_t *rt = WR_COL_I64(&b->cols[p->ts_col]);
+    for (int k = 0; k < b->nsel; k++) {
+        int row = wr_batch_row(b, k);
+        wr_sink_row meta = {rt[row], b->tomb[row] != 0, false, 0, 0, false};
+        if (!r->join && s->col_wstart >= 0 &&
+            !wr_col_is_null(&b->cols[s->col_wstart], row)) {
+            meta.windowed = true;
+            meta.wstart = WR_COL_I64(&b->cols[s->col_wstart])[row];
+            meta.wend = WR_COL_I64(&b->cols[s->col_wend])[row];
+        }
+        if (collect) {
+            /* Ordered by chunk: the chunk's worker index. */
+            if (!wr_pend_add(&w->pend, &(wr_pend){oc, row, meta, w - r->w}))
+                return nomem(st);
+            continue;
+        }
+        rc = wr_op_sink(p, oc, row, &meta, &w->kbuf, &w->vbuf, out, ctx, st);
+        if (rc != WEIR_OK)
+            return rc;
+        w->stats.records_out++;
+    }
+    return WEIR_OK;
+}
+
 /* Runs recs[0..n) of scan si through stage 0 on worker w. Stateless
  * results go to out/ctx; aggregating rows are folded into r->agg (only on
  * the calling thread). */
@@ -207,11 +254,11 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
             for (int i = 0; i < b.n; i++)
                 rt[i] = r->now;
         }
-        weir_rc rc;
         bool keep_tomb = s->table;
         if (r->join) {
             wr_batch jb;
-            rc = wr_joinop_process(r->join, si, &b, &jb, w->ar, &w->cx, st);
+            weir_rc rc =
+                wr_joinop_process(r->join, si, &b, &jb, w->ar, &w->cx, st);
             if (rc != WEIR_OK)
                 return rc;
             b = jb;
@@ -219,47 +266,10 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
             if (b.n == 0)
                 continue;
         }
-        if (p->where &&
-            (rc = wr_op_filter(p->where, &b, keep_tomb, &w->cx, st)) != WEIR_OK)
+        weir_rc rc =
+            run_rows(r, w, si, &b, keep_tomb, collect, bar, out, ctx, st);
+        if (rc != WEIR_OK)
             return rc;
-        if (b.nsel == 0)
-            continue;
-        if (r->agg) {
-            rc = wr_aggop_update(w->part ? w->part : r->agg, &b, w->seq, &w->cx,
-                                 &w->stats, st);
-            if (rc != WEIR_OK)
-                return rc;
-            continue;
-        }
-        wr_col *oc =
-            wr_arena_alloc(bar, sizeof(wr_col) * (size_t)(p->nout + 1));
-        if (!oc)
-            return nomem(st);
-        if ((rc = wr_op_project(p->out, p->nout, &b, oc, &w->cx, st)) !=
-            WEIR_OK)
-            return rc;
-        const int64_t *rt = WR_COL_I64(&b.cols[p->ts_col]);
-        for (int k = 0; k < b.nsel; k++) {
-            int row = wr_batch_row(&b, k);
-            wr_sink_row meta = {rt[row], b.tomb[row] != 0, false, 0, 0, false};
-            if (!r->join && s->col_wstart >= 0 &&
-                !wr_col_is_null(&b.cols[s->col_wstart], row)) {
-                meta.windowed = true;
-                meta.wstart = WR_COL_I64(&b.cols[s->col_wstart])[row];
-                meta.wend = WR_COL_I64(&b.cols[s->col_wend])[row];
-            }
-            if (collect) {
-                /* Ordered by chunk: the chunk's worker index. */
-                if (!wr_pend_add(&w->pend, &(wr_pend){oc, row, meta, w - r->w}))
-                    return nomem(st);
-                continue;
-            }
-            rc =
-                wr_op_sink(p, oc, row, &meta, &w->kbuf, &w->vbuf, out, ctx, st);
-            if (rc != WEIR_OK)
-                return rc;
-            w->stats.records_out++;
-        }
     }
     return WEIR_OK;
 }
@@ -487,6 +497,18 @@ weir_rc wr_qrun_clock(wr_qrun *r, int64_t zero_ms, int64_t batch_ms,
 weir_rc wr_qrun_tick(wr_qrun *r, int64_t now_ms, weir_status *st)
 {
     r->now = now_ms + r->batch_ms;
+    if (r->join && r->p->proc) {
+        /* Join windows of the batch close: null-padded outer rows. */
+        worker *w = &r->w[0];
+        wr_arena_reset(w->ar);
+        wr_batch jb;
+        weir_rc rc = wr_joinop_tick(r->join, now_ms, &jb, w->ar, &w->cx, st);
+        if (rc == WEIR_OK && jb.n)
+            rc = run_rows(r, w, 0, &jb, false, false, w->ar, direct_out, r, st);
+        fold_stats(r, w);
+        if (rc != WEIR_OK)
+            return rc;
+    }
     if (!r->agg)
         return WEIR_OK;
     for (int i = 0; i < r->nfin; i++) {

@@ -452,6 +452,7 @@ wr_select *wr_ast_select(wr_parse *p, weir_loc start)
     s->partition_loc = p->partition_loc;
     s->emit_loc = p->emit_loc;
     s->emit_all = p->emit_all;
+    s->emit_snapshot = p->emit_snapshot;
     s->limit = p->limit;
     s->limit_loc = p->limit_loc;
     return s;

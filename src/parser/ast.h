@@ -249,6 +249,7 @@ typedef struct wr_select {
     wr_emit emit;           /* EMIT clause */
     weir_loc emit_loc;      /* span of the EMIT clause */
     bool emit_all;          /* EMIT FINAL ALL KEYS */
+    bool emit_snapshot;     /* EMIT SNAPSHOT PER BATCH */
     const char *limit;      /* LIMIT text or NULL */
     weir_loc limit_loc;     /* span of the LIMIT number */
     weir_loc loc;           /* span of the whole SELECT */

@@ -57,7 +57,7 @@
 /* Non-reserved keywords: usable as identifiers where a keyword cannot be. */
 %fallback ID
   ADVANCE ALL CHANGES DELETE DESCRIBE DROP EMIT EXPLAIN EXTENDED FINAL
-  FUNCTIONS GRACE HEADER HEADERS HOPPING IF KEY KEYS LIST MAP PERIOD PRIMARY
+  BATCH FUNCTIONS GRACE HEADER HEADERS HOPPING IF KEY KEYS LIST PER SNAPSHOT MAP PERIOD PRIMARY
   PROPERTIES QUERIES REPLACE RETENTION RUN SCRIPT SESSION SET SHOW SIZE
   STREAM STREAMS TABLE TABLES TERMINATE TOPIC TOPICS TUMBLING UNSET VALUES
   ARRAY STRUCT EXISTS.
@@ -433,6 +433,8 @@ emit_opt(A) ::= EMIT(X) CHANGES.        { A = WR_EMIT_CHANGES; p->emit_loc = wr_
 emit_opt(A) ::= EMIT(X) FINAL.          { A = WR_EMIT_FINAL; p->emit_loc = wr_parse_span(p, X); }
 /* weir: every key seen so far at every window end (Spark's inverse
  * reduction without a filter), an empty window giving COUNT 0, SUM 0. */
+/* weir: the whole table after every batch (Spark's updateStateByKey). */
+emit_opt(A) ::= EMIT(X) SNAPSHOT PER BATCH. { A = WR_EMIT_CHANGES; p->emit_loc = wr_parse_span(p, X); p->emit_snapshot = true; }
 emit_opt(A) ::= EMIT(X) FINAL ALL KEYS.  { A = WR_EMIT_FINAL; p->emit_loc = wr_parse_span(p, X); p->emit_all = true; }
 
 limit_opt ::= .                  { p->limit = NULL; }

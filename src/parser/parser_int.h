@@ -55,6 +55,7 @@ struct wr_parse {
     weir_loc partition_loc; /* span of PARTITION BY ... */
     weir_loc emit_loc;      /* span of EMIT ... */
     bool emit_all;          /* EMIT FINAL ALL KEYS */
+    bool emit_snapshot;     /* EMIT SNAPSHOT PER BATCH */
     const char *limit;      /* LIMIT text */
     weir_loc limit_loc;     /* its span */
 };

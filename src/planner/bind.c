@@ -2542,6 +2542,10 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     if (sel->emit == WR_EMIT_FINAL && !(aggregate && sel->window))
         return err(b, sel->emit_loc, WEIR_E_BIND,
                    "EMIT FINAL is only supported for windowed aggregations.");
+    if (sel->emit_snapshot && (!aggregate || sel->window))
+        return err(b, sel->emit_loc, WEIR_E_BIND,
+                   "EMIT SNAPSHOT PER BATCH needs an aggregation without "
+                   "WINDOW (a table, emitted whole after every batch).");
     if (sel->emit_all && sel->window && sel->window->kind == WR_W_SESSION)
         return err(b, sel->emit_loc, WEIR_E_BIND,
                    "EMIT FINAL ALL KEYS needs a TUMBLING or HOPPING window "
@@ -2653,6 +2657,7 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
         a->window = ws;
         a->emit = sel->emit;
         a->emit_all = sel->emit_all;
+        a->emit_snapshot = sel->emit_snapshot;
         if (a->emit_all && ws.rows)
             return err(b, sel->emit_loc, WEIR_E_BIND,
                        "EMIT FINAL ALL KEYS needs a TUMBLING or HOPPING "

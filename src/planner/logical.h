@@ -87,6 +87,7 @@ struct wr_lnode {
     wr_window_spec window; /* window (kind 0: none) */
     wr_emit emit;          /* emission */
     bool emit_all;         /* EMIT FINAL ALL KEYS */
+    bool emit_snapshot;    /* EMIT SNAPSHOT PER BATCH */
 
     /* REPARTITION */
     wr_list *partition; /* PARTITION BY expressions */

@@ -331,6 +331,7 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     g->window = n->window;
     g->emit = n->emit == WR_EMIT_FINAL ? WR_EMIT_FINAL : WR_EMIT_CHANGES;
     g->emit_all = n->emit_all;
+    g->snapshot = n->emit_snapshot;
     g->proc = l->p->proc;
     if (g->proc && g->window.kind && g->window.grace > 0)
         return weir_status_set(

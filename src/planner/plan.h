@@ -97,6 +97,7 @@ typedef struct wr_pagg {
     int64_t grace;          /* effective grace in ms */
     wr_emit emit;           /* CHANGES (default) or FINAL */
     bool emit_all;          /* FINAL ALL KEYS: every key seen, every window */
+    bool snapshot;          /* SNAPSHOT PER BATCH: every group at each tick */
     bool proc;              /* processing time: windows end at batch times
                                (Spark's alignment, see op_aggregate.c) */
     wr_xexpr *having;       /* over the aggregate batch, or NULL */
