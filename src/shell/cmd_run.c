@@ -79,8 +79,15 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int64_t epoch_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
-                    int64_t interval)
+                    int64_t interval, int64_t idle)
 {
     weir_status st;
     if (p->nscan != 1 || !p->scans[0].file) {
@@ -107,6 +114,16 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
     wr_qrun *r = wr_qrun_new(p, threads, print_row, &ro, &st);
     int rc = r ? 0 : 1;
     int64_t next = now_ms();
+    /* The batch clock, as Spark's: the first batch is at the next multiple
+     * of the interval, the stream starts one interval before. */
+    int64_t btime = interval > 0 ? (epoch_ms() / interval + 1) * interval : 0;
+    if (r && (interval > 0 || p->proc) &&
+        wr_qrun_clock(r, btime - interval, interval, idle, &st) != WEIR_OK) {
+        fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
+        rc = 1;
+        wr_qrun_free(r);
+        r = NULL;
+    }
     while (r && !wr_qrun_done(r)) {
         /* With a batch interval, batch k starts at start + k * interval
          * (Spark's batch clock); a batch that overruns starts the next one
@@ -134,11 +151,13 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
             }
             break;
         }
-        if (wr_qrun_batch(r, 0, recs, n, &st) != WEIR_OK) {
+        if (wr_qrun_batch(r, 0, recs, n, &st) != WEIR_OK ||
+            (interval > 0 && wr_qrun_tick(r, btime, &st) != WEIR_OK)) {
             fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
             rc = 1;
             break;
         }
+        btime += interval;
     }
     if (r) {
         const wr_qstats *qs = wr_qrun_stats(r);
@@ -246,7 +265,11 @@ int wr_cmd_run(int argc, char **argv)
             int64_t iv = interval ? interval
                          : bi     ? wr_props_duration_ms(bi)
                                   : 0;
-            rc = run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0);
+            const char *it =
+                wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
+            int64_t idle = it ? wr_props_duration_ms(it) : 0;
+            rc = run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0,
+                          idle > 0 ? idle : 0);
         }
         wr_plan_free(plan);
         weir_stmt_free(s);
