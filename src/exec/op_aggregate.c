@@ -24,6 +24,13 @@
  *           A window closes when its end <= watermark; a record for a closed
  *           window is late: counted in the stats and dropped. A bounded
  *           input closes every window at its end (wr_aggop_close_all).
+ *           Processing time (ROWTIME = batch time): grace 0, windows end
+ *           at zero + n * advance and hold batches in (end - size, end]
+ *           (wr_aggop_clock shifts ROWTIME so that epoch-aligned panes
+ *           give exactly those windows); each driver tick closes the
+ *           windows ending by then (wr_aggop_tick), and hopping windows of
+ *           invertible aggregates slide by inverse reduction. An idle
+ *           timeout advances event time on ticks without rows.
  * Emission: EMIT CHANGES: after each micro-batch, the current row of every
  *           (key, window) the batch changed, in order of first change;
  *           tombstones for sessions merged away and for rows whose HAVING
@@ -31,7 +38,10 @@
  *           once, when it closes, group by group (creation order), each
  *           group's windows in start order. Rows are materialized in chunks
  *           of WR_VECTOR. The output timestamp is the highest ROWTIME of the
- *           window's records.
+ *           window's records (processing time: the window end). EMIT FINAL
+ *           ALL KEYS: every window of every group ever seen (groups are
+ *           kept), empty windows too. EMIT SNAPSHOT PER BATCH: every group
+ *           at each tick, stamped with the batch time.
  * Parallel: with several threads, each chunk of a batch folds into a
  *           partial operator of its own (stage 0); then each key partition
  *           (hash of the group key modulo the thread count) has a final

@@ -168,11 +168,18 @@ weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
 
 /* Session properties weir itself understands. */
 static const char *const session_keys[] = {
-    "auto.offset.reset",         "backpressure.enabled",
-    "backpressure.initial.rate", "batch.interval",
-    "cache.max.bytes.buffering", "checkpoint.dir",
-    "commit.interval.ms",        "error.policy",
-    "processing.guarantee",      "threads",
+    "auto.offset.reset",
+    "backpressure.enabled",
+    "backpressure.initial.rate",
+    "batch.interval",
+    "cache.max.bytes.buffering",
+    "checkpoint.dir",
+    "commit.interval.ms",
+    "error.policy",
+    "idle.timeout",
+    "processing.guarantee",
+    "processing.time",
+    "threads",
 };
 
 bool wr_props_session_known(const char *key)
@@ -235,7 +242,7 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
     static const char *const guarantees[] = {"at_least_once", "exactly_once",
                                              "exactly_once_v2"};
     static const char *const policies[] = {"skip", "stop", "dead_letter"};
-    if (!strcmp(key, "batch.interval")) {
+    if (!strcmp(key, "batch.interval") || !strcmp(key, "idle.timeout")) {
         if (wr_props_duration_ms(value) < 0) {
             snprintf(why, n, "expected a duration such as '3s' or '500ms'");
             return false;
@@ -256,7 +263,9 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
         }
         return true;
     }
-    if (!strcmp(key, "backpressure.enabled") && !one_of(value, bools, 2)) {
+    if ((!strcmp(key, "backpressure.enabled") ||
+         !strcmp(key, "processing.time")) &&
+        !one_of(value, bools, 2)) {
         snprintf(why, n, "expected true or false");
         return false;
     }
