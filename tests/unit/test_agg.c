@@ -953,6 +953,49 @@ TEST(nested_values_survive_reset)
 
 /* ---- creation and failures ------------------------------------------ */
 
+/* Inverse reduction (processing-time hopping windows): merging a pane in
+ * and taking it out again leaves the window as it was. */
+TEST(unmerge_inverts_merge)
+{
+    fx f = fx_open();
+    const wr_type *it = prim(WR_T_INT), *dt = prim(WR_T_DOUBLE);
+    const wr_type *dec = wr_type_decimal(f.q, 5, 2);
+    const char *vi[] = {"1", NULL, "3", "4"};
+    const char *vd[] = {"0.5", "1.25", NULL, "2.0"};
+    const char *vc[] = {"1.10", "2.20", "-0.30", NULL};
+    struct {
+        const char *fn;
+        const wr_type *t;
+        const char **v;
+        const char *win, *pane;
+    } k[] = {
+        {"COUNT", NULL, vi, "4", "2"},     {"COUNT", it, vi, "3", "2"},
+        {"SUM", it, vi, "8", "7"},         {"AVG", dt, vd, "1.25", "2"},
+        {"SUM", dec, vc, "3.00", "-0.30"},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        wr_agg *a = mk(&f, k[i].fn, k[i].t, NULL, NULL, false);
+        CHECK(a && wr_agg_invertible(a));
+        const wr_type *rt = rtype(&f, k[i].fn, k[i].t, NULL);
+        wr_col c = mkcol(f.b, k[i].t ? k[i].t : it, k[i].v, 4);
+        /* window = rows 0..3; pane = rows 2..3 */
+        void *win = slot_new(a), *pane = slot_new(a);
+        CHECK(feed(a, &win, NULL, &c, 4));
+        int part[] = {1, 1, 0, 0};
+        void *two[2] = {pane, slot_new(a)};
+        CHECK(feed(a, two, part, &c, 4));
+        CHECK_STR(res(&f, a, rt, win), k[i].win);
+        CHECK_STR(res(&f, a, rt, pane), k[i].pane);
+        wr_agg_unmerge(a, win, pane); /* rows 0..1 remain */
+        wr_agg_merge(a, win, pane);   /* and back */
+        CHECK_STR(res(&f, a, rt, win), k[i].win);
+        slot_free(a, win);
+        slot_free(a, pane);
+        slot_free(a, two[1]);
+    }
+    fx_close(&f);
+}
+
 TEST(unsupported_and_sizes)
 {
     fx f = fx_open();
@@ -1028,5 +1071,5 @@ TEST_LIST(wr_tests_agg, TEST_ENTRY(count_star_and_count),
           TEST_ENTRY(collect_list_limit), TEST_ENTRY(collect_set),
           TEST_ENTRY(histogram), TEST_ENTRY(topk),
           TEST_ENTRY(nested_values_survive_reset),
-          TEST_ENTRY(unsupported_and_sizes),
+          TEST_ENTRY(unmerge_inverts_merge), TEST_ENTRY(unsupported_and_sizes),
           TEST_ENTRY(out_of_memory_is_reported));
