@@ -1059,6 +1059,20 @@ static bool slider_flip(wr_aggop *op, slider *sl)
     return true;
 }
 
+/* Restarts sl at group g's window starting at ws unless it is sliding
+ * over g already with an earlier window. */
+static void slider_start(wr_aggop *op, slider *sl, wgroup *g, int64_t ws)
+{
+    if (sl->g == g && ws >= sl->ws)
+        return;
+    slider_reset(op, sl);
+    sl->g = g;
+    sl->lo = sl->mid = sl->hi = pane_lower(g, ws);
+    state_init(op->a, sl->back);
+    sl->bmax = INT64_MIN;
+    sl->bmin = INT64_MAX;
+}
+
 /* Inverse reduction (processing time, every aggregate invertible): the
  * back state is the running window, panes entering are merged in and
  * panes leaving are taken out, as Spark's reduceByKeyAndWindow with an
@@ -1068,12 +1082,7 @@ static bool slide_inverse(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
                           int64_t we)
 {
     const wr_pagg *a = op->a;
-    if (sl->g != g || ws < sl->ws) {
-        slider_reset(op, sl);
-        sl->g = g;
-        sl->lo = sl->mid = sl->hi = pane_lower(g, ws);
-        state_init(a, sl->back);
-    }
+    slider_start(op, sl, g, ws);
     while (sl->hi < g->np && g->pstart[sl->hi] < we) {
         if (!state_merge(a, sl->back, PSTATE(op, PANE(op, g, sl->hi))))
             return false;
@@ -1096,14 +1105,7 @@ static bool slide_state(wr_aggop *op, slider *sl, wgroup *g, int64_t ws,
                         int64_t we, int64_t *maxts, int64_t *mints)
 {
     const wr_pagg *a = op->a;
-    if (sl->g != g || ws < sl->ws) {
-        slider_reset(op, sl);
-        sl->g = g;
-        sl->lo = sl->mid = sl->hi = pane_lower(g, ws);
-        state_init(a, sl->back);
-        sl->bmax = INT64_MIN;
-        sl->bmin = INT64_MAX;
-    }
+    slider_start(op, sl, g, ws);
     while (sl->hi < g->np && g->pstart[sl->hi] < we) {
         wpane *p = PANE(op, g, sl->hi);
         sl->hi++;

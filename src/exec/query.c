@@ -438,12 +438,10 @@ static weir_rc partitioned_stage1(wr_qrun *r, bool merge, weir_status *st)
     return rc == WEIR_OK ? sink_merged(r, r->nfin, st) : rc;
 }
 
-weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
+/* Emits the aggregate of every key partition outside a batch (the end
+ * of the input, a tick), then folds the workers' counters. */
+static weir_rc emit_all_partitions(wr_qrun *r, weir_status *st)
 {
-    if (!r->agg)
-        return WEIR_OK;
-    for (int i = 0; i < r->nfin; i++)
-        wr_aggop_close_all(r->fin[i]);
     weir_rc rc;
     if (r->nfin > 1) {
         rc = partitioned_stage1(r, false, st);
@@ -456,6 +454,15 @@ weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
     for (int i = 0; i < r->threads; i++)
         fold_stats(r, &r->w[i]);
     return rc;
+}
+
+weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
+{
+    if (!r->agg)
+        return WEIR_OK;
+    for (int i = 0; i < r->nfin; i++)
+        wr_aggop_close_all(r->fin[i]);
+    return emit_all_partitions(r, st);
 }
 
 weir_rc wr_qrun_clock(wr_qrun *r, int64_t zero_ms, int64_t batch_ms,
@@ -515,18 +522,7 @@ weir_rc wr_qrun_tick(wr_qrun *r, int64_t now_ms, weir_status *st)
         wr_aggop_tick(r->fin[i], now_ms, r->idle_ms);
         wr_aggop_begin_batch(r->fin[i]);
     }
-    weir_rc rc;
-    if (r->nfin > 1) {
-        rc = partitioned_stage1(r, false, st);
-    } else {
-        worker *w = &r->w[0];
-        wr_arena_reset(w->ar);
-        rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,
-                           &w->stats, st);
-    }
-    for (int i = 0; i < r->threads; i++)
-        fold_stats(r, &r->w[i]);
-    return rc;
+    return emit_all_partitions(r, st);
 }
 
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
