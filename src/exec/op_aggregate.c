@@ -60,8 +60,10 @@
 
 /* A pane's header; its start is pstart[] of its group, its aggregate
  * state follows the header (op->hdr bytes from the pane). Kept small: a
- * hopping window over sparse keys holds about one pane per row, and with
- * EMIT FINAL a pane is this header and the state, nothing else. */
+ * hopping window over sparse keys holds about one pane per row. A final
+ * EMIT FINAL operator tracks no changes and counts no rows per batch: its
+ * panes are "slim", only maxts (8 bytes, 16 before 16-aligned state), and
+ * must not touch nrows or dirty. */
 typedef struct wpane {
     int64_t maxts; /* highest ROWTIME folded in */
     int32_t nrows; /* rows folded in during the current batch */
@@ -151,6 +153,7 @@ struct wr_aggop {
     size_t psz;          /* bytes of one pane: header + state, aligned */
     size_t hdr;          /* bytes of a pane's header (state offset) */
     bool ext;            /* panes carry a wpane_ext after the header */
+    bool slim;           /* panes are only maxts (see wpane) */
     /* Pane blocks (see pblk_get): free list, chunks, current chunk. */
     void *pfree;   /* freed blocks, linked through their first word */
     char **chunks; /* owned, from wr_malloc_huge */
@@ -215,6 +218,21 @@ static bool state_merge(const wr_pagg *a, char *dst, const char *src)
     return true;
 }
 
+/* Sets the pane layout (header, pane and chunk sizes) from op->ext and
+ * op->partial; before the operator holds any pane. */
+static void pane_layout(wr_aggop *op)
+{
+    const wr_pagg *a = op->a;
+    op->slim = !op->ext && !op->partial;
+    op->hdr = op->slim ? (a->state_align > sizeof(int64_t) ? a->state_align
+                                                           : sizeof(int64_t))
+                       : sizeof(wpane) + (op->ext ? sizeof(wpane_ext) : 0);
+    op->psz =
+        (op->hdr + a->state_size + a->state_align - 1) & ~(a->state_align - 1);
+    /* Chunks of at least 8 blocks, in whole huge pages. */
+    op->chunksz = (op->psz * PBLK * 8 + WR_HUGE_PAGE - 1) & ~(WR_HUGE_PAGE - 1);
+}
+
 wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
 {
     wr_aggop *op = wr_malloc(sizeof *op);
@@ -227,11 +245,7 @@ wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st)
     op->a = p->agg;
     op->ngroup = p->agg->ngroup;
     op->ext = p->agg->emit != WR_EMIT_FINAL || p->agg->window.rows;
-    op->hdr = sizeof(wpane) + (op->ext ? sizeof(wpane_ext) : 0);
-    op->psz = (op->hdr + p->agg->state_size + p->agg->state_align - 1) &
-              ~(p->agg->state_align - 1);
-    /* Chunks of at least 8 blocks, in whole huge pages. */
-    op->chunksz = (op->psz * PBLK * 8 + WR_HUGE_PAGE - 1) & ~(WR_HUGE_PAGE - 1);
+    pane_layout(op);
     op->nbuckets = 1024;
     op->buckets = wr_malloc(sizeof(wgroup *) * op->nbuckets);
     op->tmp = wr_malloc(op->a->state_size + 16);
@@ -517,7 +531,8 @@ static int pane_get(wr_aggop *op, wgroup *g, int64_t start)
     memmove(&g->pstart[i + 1], &g->pstart[i],
             sizeof(int64_t) * (size_t)(g->np - i));
     wpane *p = PANE(op, g, i);
-    memset(p, 0, op->hdr);
+    if (!op->slim)
+        memset(p, 0, op->hdr);
     p->maxts = INT64_MIN;
     if (op->ext)
         PEXT(p)->mints = INT64_MAX;
@@ -687,6 +702,7 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         return nomem(st);
     if (b->nsel == 0)
         return WEIR_OK;
+    op->rows_tick += b->nsel; /* activity, for the idle timeout */
     int ng = a->ngroup;
     wr_col *gcols = wr_arena_alloc(b->ar, sizeof(wr_col) * (size_t)(ng + 1));
     const wr_col **acols =
@@ -765,7 +781,6 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             }
             if (ts > op->stream_time)
                 op->stream_time = ts;
-            op->rows_tick++;
         }
         wgroup *g = group_get(op, h, key, seq[r]);
         if (!g)
@@ -795,8 +810,9 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             p->maxts = ts;
         if (op->ext && ts < PEXT(p)->mints)
             PEXT(p)->mints = ts;
-        p->nrows++;
-        if (!p->dirty && track) {
+        if (!op->slim)
+            p->nrows++;
+        if (track && !p->dirty) {
             p->dirty = true;
             if (op->ext)
                 PEXT(p)->seq = seq[r];
@@ -858,7 +874,7 @@ weir_rc wr_aggop_merge_partial(wr_aggop *op, wr_aggop *part, int part_no,
                 p->maxts = pp->maxts;
             if (op->ext && PEXT(pp)->mints < PEXT(p)->mints)
                 PEXT(p)->mints = PEXT(pp)->mints;
-            if (!p->dirty && a->emit != WR_EMIT_FINAL && !a->snapshot) {
+            if (a->emit != WR_EMIT_FINAL && !a->snapshot && !p->dirty) {
                 p->dirty = true;
                 if (!change_add(op, g, pstart, PEXT(pp)->seq, 0, 0))
                     return nomem(st);
@@ -897,6 +913,7 @@ void wr_aggop_begin_batch(wr_aggop *op)
 void wr_aggop_set_partial(wr_aggop *op)
 {
     op->partial = true;
+    pane_layout(op); /* partials count rows and track changes */
 }
 
 bool wr_aggop_splittable(const wr_aggop *op)
@@ -1297,7 +1314,7 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
     for (int c = 0; c < op->nch; c++)
         if (op->ch[c].kind == 0) {
             wpane *chp = pane_find(op, op->ch[c].g, op->ch[c].start);
-            if (chp) {
+            if (chp && !op->slim) {
                 chp->dirty = false;
                 chp->nrows = 0;
             }
@@ -1402,7 +1419,7 @@ static void expire(wr_aggop *op)
          * prefix. */
         int k = 0;
         while (k < g->np && last_end(a, g->pstart[k]) <= clock &&
-               !PANE(op, g, k)->dirty) {
+               (op->slim || !PANE(op, g, k)->dirty)) {
             state_fini(a, PSTATE(op, PANE(op, g, k)));
             k++;
         }
