@@ -600,6 +600,24 @@ static bool dec_addsub(const wr_agg *a, wr_i128 x, wr_i128 y, int sign,
     return true;
 }
 
+#define ADD_F64(x, y) ((x) + (y))
+#define SUB_F64(x, y) ((x) - (y))
+
+/* upd_sum over a column of C type T (read with COL) into sum.FIELD. */
+#define SUM_LOOP(T, COL, FIELD, ADD, SUB)                                      \
+    do {                                                                       \
+        const T *v = COL(c);                                                   \
+        for (int k = 0; k < n; k++) {                                          \
+            uint32_t r = rows[k];                                              \
+            if (ISNULL(c, r))                                                  \
+                continue;                                                      \
+            st_sum *s = ST(st_sum, k);                                         \
+            s->sum.FIELD =                                                     \
+                sign > 0 ? ADD(s->sum.FIELD, v[r]) : SUB(s->sum.FIELD, v[r]);  \
+            s->count += dc;                                                    \
+        }                                                                      \
+    } while (0)
+
 /* SUM (count == false) and AVG (count == true), adding (sign > 0) or
  * retracting (sign < 0) every non-NULL row. */
 static void upd_sum(const wr_agg *a, void *const *states, const wr_col *c,
@@ -607,45 +625,15 @@ static void upd_sum(const wr_agg *a, void *const *states, const wr_col *c,
 {
     int64_t dc = count ? sign : 0;
     switch (a->ak) {
-    case WR_T_INT: {
-        const int32_t *v = WR_COL_I32(c);
-        for (int k = 0; k < n; k++) {
-            uint32_t r = rows[k];
-            if (ISNULL(c, r))
-                continue;
-            st_sum *s = ST(st_sum, k);
-            s->sum.i32 = sign > 0 ? ADD_I32(s->sum.i32, v[r])
-                                  : SUB_I32(s->sum.i32, v[r]);
-            s->count += dc;
-        }
+    case WR_T_INT:
+        SUM_LOOP(int32_t, WR_COL_I32, i32, ADD_I32, SUB_I32);
         break;
-    }
-    case WR_T_BIGINT: {
-        const int64_t *v = WR_COL_I64(c);
-        for (int k = 0; k < n; k++) {
-            uint32_t r = rows[k];
-            if (ISNULL(c, r))
-                continue;
-            st_sum *s = ST(st_sum, k);
-            s->sum.i64 = sign > 0 ? ADD_I64(s->sum.i64, v[r])
-                                  : SUB_I64(s->sum.i64, v[r]);
-            s->count += dc;
-        }
+    case WR_T_BIGINT:
+        SUM_LOOP(int64_t, WR_COL_I64, i64, ADD_I64, SUB_I64);
         break;
-    }
-    case WR_T_DOUBLE: {
-        const double *v = WR_COL_F64(c);
-        double f = sign > 0 ? 1.0 : -1.0;
-        for (int k = 0; k < n; k++) {
-            uint32_t r = rows[k];
-            if (ISNULL(c, r))
-                continue;
-            st_sum *s = ST(st_sum, k);
-            s->sum.f64 += f * v[r];
-            s->count += dc;
-        }
+    case WR_T_DOUBLE:
+        SUM_LOOP(double, WR_COL_F64, f64, ADD_F64, SUB_F64);
         break;
-    }
     case WR_T_DECIMAL: {
         const wr_i128 *v = WR_COL_DEC(c);
         for (int k = 0; k < n; k++) {
