@@ -84,4 +84,12 @@ int wr_datum_cmp(const wr_type *t, const wr_datum *a, const wr_datum *b);
 bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
                    wr_datum *out);
 
+/* a / b rounded toward negative infinity (b > 0): the window or batch
+ * that time a falls in, for times before the epoch too. */
+static inline int64_t wr_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
 #endif

@@ -570,12 +570,6 @@ static bool change_add(wr_aggop *op, wgroup *g, int64_t start, int64_t seq,
 /* ---- windows ----------------------------------------------------------------
  */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 static int64_t advance_of(const wr_pagg *a)
 {
     return a->window.kind == WR_W_HOPPING ? a->window.advance : a->window.size;
@@ -585,7 +579,7 @@ static int64_t advance_of(const wr_pagg *a)
 static int64_t last_end(const wr_pagg *a, int64_t p)
 {
     int64_t adv = advance_of(a);
-    return floor_div(p, adv) * adv + a->window.size;
+    return wr_floor_div(p, adv) * adv + a->window.size;
 }
 
 /* First window start covering pane p (>= 0). */
@@ -593,7 +587,7 @@ static int64_t first_start(const wr_pagg *a, int64_t p)
 {
     int64_t adv = advance_of(a);
     int64_t lo = p + a->pane - a->window.size;
-    int64_t w = -floor_div(-lo, adv) * adv; /* ceil to a multiple */
+    int64_t w = -wr_floor_div(-lo, adv) * adv; /* ceil to a multiple */
     return w < 0 ? 0 : w;
 }
 
@@ -793,10 +787,10 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
         }
         int64_t ps = 0;
         if (rows_win) {
-            ps = floor_div(g->rows, a->pane) * a->pane;
+            ps = wr_floor_div(g->rows, a->pane) * a->pane;
             g->rows++;
         } else if (kind) {
-            ps = floor_div(ts, a->pane) * a->pane;
+            ps = wr_floor_div(ts, a->pane) * a->pane;
             if (last_end(a, ps) <= op->late_wm) {
                 stats->late++;
                 continue;
@@ -1349,8 +1343,8 @@ static weir_rc collect_final(wr_aggop *op, emitter *em, ent **e, int *n,
             /* Every window from the group's first on, rows or not; at the
              * end of the input, up to the last window with a row. */
             if (op->at_end)
-                clock =
-                    last_end(a, floor_div(op->stream_time, a->pane) * a->pane);
+                clock = last_end(a, wr_floor_div(op->stream_time, a->pane) *
+                                        a->pane);
             int64_t w = g->final_next;
             if (w == INT64_MIN)
                 w = first_start(a, g->pstart[0]);

@@ -77,17 +77,11 @@ typedef struct runner {
     int64_t start;   /* --start: time before batch 1, INT64_MIN: none */
 } runner;
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 /* Time of the batch that holds records of timestamp ts: batches are
  * [t - B, t) of record time, named by their end t, as Spark's. */
 static int64_t batch_of(const runner *r, int64_t ts)
 {
-    return floor_div(ts, r->batch_ms) * r->batch_ms + r->batch_ms;
+    return wr_floor_div(ts, r->batch_ms) * r->batch_ms + r->batch_ms;
 }
 
 static topic *topic_get(runner *r, const char *name, bool create)
