@@ -24,6 +24,12 @@
 
 struct weir_engine {
     wr_catalog *cat; /* streams, tables and persistent queries */
+    /* A UNION ALL statement is prepared once per branch: branch 0 as
+     * written (CREATE STREAM ... AS, INSERT INTO), the others as INSERT
+     * INTO the same sink. While branches remain, prepare leaves *pos at
+     * the statement (union_off) and returns branch union_k next time. */
+    size_t union_off, union_off_end;
+    int union_k; /* 0: no UNION ALL in progress */
 };
 
 struct weir_stmt {
@@ -64,6 +70,50 @@ void weir_engine_free(weir_engine *e)
     wr_free(e);
 }
 
+/* UNION ALL: keeps only branch k of ast (the statement's text starts at
+ * start; *pos is past it) and, while branches remain, rewinds *pos so that
+ * the next prepare returns the next one. Branches after the first become
+ * INSERT INTO the statement's target; the EMIT clause written after the
+ * last branch applies to every branch. */
+static void split_union(weir_engine *e, wr_stmt *ast, size_t start, size_t *pos)
+{
+    wr_stmt *s = ast->kind == WR_S_EXPLAIN && ast->inner ? ast->inner : ast;
+    wr_select *sel = s->select;
+    if (!sel || !sel->union_next || s != ast) {
+        e->union_k = 0;
+        return;
+    }
+    int k = e->union_k && e->union_off == start ? e->union_k : 0, n = 0;
+    wr_select *br = NULL, *last = sel;
+    for (wr_select *b = sel; b; b = b->union_next, n++) {
+        if (n == k)
+            br = b;
+        if (n == 1)
+            s->union_loc = b->union_loc;
+        last = b;
+    }
+    if (br->emit == WR_EMIT_NONE) {
+        br->emit = last->emit;
+        br->emit_loc = last->emit_loc;
+    }
+    s->union_n = n;
+    s->union_k = k;
+    if (k + 1 < n) {
+        e->union_off = start;
+        e->union_off_end = *pos;
+        e->union_k = k + 1;
+        *pos = start;
+    } else {
+        e->union_k = 0;
+    }
+    br->union_next = NULL;
+    s->select = br;
+    if (k > 0 && s->kind == WR_S_CREATE_AS) {
+        s->kind = WR_S_INSERT_SELECT;
+        s->with = NULL;
+    }
+}
+
 weir_rc weir_engine_prepare(weir_engine *e, const char *sql, size_t len,
                             size_t *pos, weir_stmt **out, weir_status *st)
 {
@@ -82,11 +132,14 @@ weir_rc weir_engine_prepare(weir_engine *e, const char *sql, size_t len,
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     }
     wr_stmt *ast = NULL;
+    size_t start = *pos;
     weir_rc rc = wr_parse_next(sql, len, pos, ar, &ast, st);
     if (rc != WEIR_OK || !ast) {
+        e->union_k = 0;
         wr_arena_free(ar);
         return rc;
     }
+    split_union(e, ast, start, pos);
     weir_stmt *s = wr_arena_zalloc(ar, sizeof *s);
     if (!s) {
         wr_arena_free(ar);
@@ -98,6 +151,10 @@ weir_rc weir_engine_prepare(weir_engine *e, const char *sql, size_t len,
     s->ast = ast;
     rc = wr_bind(e->cat, sql, ast, ar, &s->b, st);
     if (rc != WEIR_OK) {
+        if (ast->union_n && e->union_k) { /* skip the other branches */
+            e->union_k = 0;
+            *pos = e->union_off_end;
+        }
         wr_arena_free(ar);
         return rc;
     }

@@ -236,23 +236,26 @@ typedef enum wr_emit {
 } wr_emit;
 
 typedef struct wr_select {
-    wr_list *items;         /* wr_select_item* */
-    wr_source_ref from;     /* first source */
-    wr_list *joins;         /* wr_join*, in order; NULL when none */
-    wr_window *window;      /* WINDOW clause or NULL */
-    wr_expr *where;         /* WHERE or NULL */
-    wr_list *group_by;      /* wr_expr*; NULL when absent */
-    weir_loc group_loc;     /* span of GROUP BY ... */
-    wr_list *partition_by;  /* wr_expr*; NULL when absent */
-    weir_loc partition_loc; /* span of PARTITION BY ... */
-    wr_expr *having;        /* HAVING or NULL */
-    wr_emit emit;           /* EMIT clause */
-    weir_loc emit_loc;      /* span of the EMIT clause */
-    bool emit_all;          /* EMIT FINAL ALL KEYS */
-    bool emit_snapshot;     /* EMIT SNAPSHOT PER BATCH */
-    const char *limit;      /* LIMIT text or NULL */
-    weir_loc limit_loc;     /* span of the LIMIT number */
-    weir_loc loc;           /* span of the whole SELECT */
+    wr_list *items;               /* wr_select_item* */
+    wr_source_ref from;           /* first source */
+    wr_list *joins;               /* wr_join*, in order; NULL when none */
+    wr_window *window;            /* WINDOW clause or NULL */
+    wr_expr *where;               /* WHERE or NULL */
+    wr_list *group_by;            /* wr_expr*; NULL when absent */
+    weir_loc group_loc;           /* span of GROUP BY ... */
+    wr_list *partition_by;        /* wr_expr*; NULL when absent */
+    weir_loc partition_loc;       /* span of PARTITION BY ... */
+    wr_expr *having;              /* HAVING or NULL */
+    wr_emit emit;                 /* EMIT clause */
+    weir_loc emit_loc;            /* span of the EMIT clause */
+    bool emit_all;                /* EMIT FINAL ALL KEYS */
+    bool emit_snapshot;           /* EMIT SNAPSHOT PER BATCH */
+    const char *limit;            /* LIMIT text or NULL */
+    weir_loc limit_loc;           /* span of the LIMIT number */
+    weir_loc loc;                 /* span of the whole SELECT */
+    struct wr_select *union_next; /* next branch of UNION ALL, or NULL */
+    weir_loc union_loc;           /* span of the UNION ALL before this
+                                     branch (branches after the first) */
 } wr_select;
 
 typedef enum wr_stmt_kind {
@@ -300,6 +303,9 @@ struct wr_stmt {
     wr_select *select;  /* CREATE AS / INSERT SELECT / SELECT */
     wr_list *values;    /* INSERT VALUES: wr_expr* */
     wr_stmt *inner;     /* EXPLAIN statement */
+    int union_n;        /* UNION ALL split by the engine: branches, else 0 */
+    int union_k;        /* and which branch this statement runs (0..n-1) */
+    weir_loc union_loc; /* span of the first UNION keyword */
     const char *str;    /* SET/UNSET key, RUN SCRIPT file, query id */
     const char *str2;   /* SET value */
     weir_loc str2_loc;  /* span of str2 */

@@ -104,6 +104,7 @@
 %type delete_topic {int}
 %type extended {int}
 %type select {wr_select *}
+%type selectu {wr_select *}
 %type selitems {wr_list *}
 %type selitem {wr_select_item *}
 %type source {wr_source_ref}
@@ -153,7 +154,7 @@ stmt(A) ::= CREATE(C) or_replace(R) kind(K) if_not_exists(E) ident(N)
              A->name = N; A->with = W; }
 }
 stmt(A) ::= CREATE(C) or_replace(R) kind(K) if_not_exists(E) ident(N)
-            with_opt(W) AS select(S). {
+            with_opt(W) AS selectu(S). {
     A = wr_ast_stmt(p, WR_S_CREATE_AS, C);
     if (A) { A->or_replace = R; A->table = K; A->if_not_exists = E;
              A->name = N; A->with = W; A->select = S; }
@@ -230,7 +231,7 @@ prop(A) ::= ident(N) EQ MINUS(M) literal(V). {
 }
 
 /* ------------------------------------------------------------ INSERT INTO */
-stmt(A) ::= INSERT(I) INTO ident(N) with_opt(W) select(S). {
+stmt(A) ::= INSERT(I) INTO ident(N) with_opt(W) selectu(S). {
     A = wr_ast_stmt(p, WR_S_INSERT_SELECT, I);
     if (A) { A->name = N; A->with = W; A->select = S; }
 }
@@ -249,7 +250,7 @@ identlist(A) ::= identlist(L) COMMA ident(X). {
 }
 
 /* ------------------------------------------------------------ push query */
-stmt(A) ::= select(S). {
+stmt(A) ::= selectu(S). {
     A = wr_ast_stmt(p, WR_S_SELECT, S ? S->loc : p->lookahead);
     if (A) A->select = S;
 }
@@ -331,6 +332,20 @@ stmt(A) ::= RUN(R) SCRIPT str(F). {
 str(A) ::= STRING(X). { A = X; }
 
 /* ----------------------------------------------------------------- SELECT */
+/* UNION ALL: the branches chained through union_next (the engine runs each
+ * as its own query into the same sink, see engine.c). */
+selectu(A) ::= select(S). { A = S; }
+selectu(A) ::= selectu(L) UNION(U) ALL select(S). {
+    A = L;
+    if (A && S) {
+        wr_select *t = A;
+        while (t->union_next)
+            t = t->union_next;
+        t->union_next = S;
+        S->union_loc = U;
+        A->loc = wr_parse_span(p, A->loc);
+    }
+}
 select(A) ::= SELECT(S) selitems(I) FROM source(F) joins(J) window_opt(W)
               where_opt(WH) groupby_opt(G) partition_opt(PB) having_opt(H)
               emit_opt(E) limit_opt. {

@@ -97,6 +97,7 @@ static const struct keyword {
     {"TOPICS", TK_TOPICS},
     {"TRUE", TK_TRUE},
     {"TUMBLING", TK_TUMBLING},
+    {"UNION", TK_UNION},
     {"UNSET", TK_UNSET},
     {"VALUES", TK_VALUES},
     {"WHEN", TK_WHEN},

@@ -2415,6 +2415,10 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
 
 static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
 {
+    if (sel->union_next) /* not split by the engine: inside EXPLAIN */
+        return err(b, sel->union_next->union_loc, WEIR_E_BIND,
+                   "EXPLAIN of a UNION ALL: explain each branch (each runs "
+                   "as its own query)");
     wr_query *q = wr_arena_zalloc(b->ar, sizeof *q);
     if (!q)
         return oom(b);
@@ -2775,6 +2779,10 @@ static weir_rc bind_create_as(binder *b, wr_stmt *s, wr_bound *out)
     if (noop)
         return WEIR_OK;
     TRY(wr_props_check(s->with, WR_PROP_SINK, b->st));
+    if (s->union_n && s->table)
+        return err(b, s->union_loc, WEIR_E_BIND,
+                   "UNION ALL combines streams: use CREATE STREAM ... AS "
+                   "SELECT ... UNION ALL SELECT ...");
     b->persistent = true;
     TRY(bind_select(b, s->select, s->name.name));
     if (b->q->result_table && !s->table)
@@ -2941,6 +2949,10 @@ static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
     case WR_S_INSERT_VALUES:
         return bind_insert_values(b, s);
     case WR_S_SELECT:
+        if (s->union_n)
+            return err(b, s->union_loc, WEIR_E_BIND,
+                       "UNION ALL is not supported in a push query: write "
+                       "CREATE STREAM name AS SELECT ... UNION ALL SELECT ...");
         TRY(bind_select(b, s->select, NULL));
         return WEIR_OK;
     case WR_S_DROP: {
