@@ -25,18 +25,24 @@
 
 #include <stdlib.h>
 
+#include "exec/rowmap.h"
+
 #define LEGACY_GRACE_MS (24LL * 3600 * 1000)
 
 typedef struct jrow {
     wr_datum *d;  /* wide row (wide_ncols datums) */
     wr_datum key; /* join key of this side */
     int64_t ts;   /* ROWTIME */
+    int64_t seq;  /* arrival order (orders expiry output) */
     bool matched; /* found a partner at least once */
 } jrow;
 
+/* One side's rows by join key; a table side has at most one per key. */
 typedef struct jside {
-    jrow **r;
-    int n, cap;
+    wr_rowmap m;
+    const wr_type *kt[1]; /* the key type */
+    size_t n;             /* rows kept */
+    int64_t oldest;       /* no row is older (INT64_MAX: none) */
 } jside;
 
 typedef struct jnode {
@@ -49,10 +55,11 @@ struct wr_joinop {
     jnode *nodes;
     wr_datum **out; /* wide rows produced in this batch (owned) */
     int nout, ocap;
+    int64_t arrivals;  /* rows buffered so far (jrow.seq) */
     wr_arena *scratch; /* key evaluation */
 };
 
-static void row_free(jrow *r)
+static void row_free(void *r)
 {
     if (r)
         wr_free(r);
@@ -108,17 +115,14 @@ static jrow *row_new(const wr_qplan *p, const wr_datum *d, const wr_type *kt,
     return r;
 }
 
-static bool side_add(jside *s, jrow *r)
+static bool side_add(wr_joinop *j, jside *s, jrow *r)
 {
-    if (s->n == s->cap) {
-        int nc = s->cap ? s->cap * 2 : 16;
-        jrow **n = wr_realloc(s->r, sizeof(jrow *) * (size_t)nc);
-        if (!n)
-            return false;
-        s->r = n;
-        s->cap = nc;
-    }
-    s->r[s->n++] = r;
+    r->seq = j->arrivals++;
+    if (!wr_rowmap_add(&s->m, &r->key, r))
+        return false;
+    s->n++;
+    if (r->ts < s->oldest)
+        s->oldest = r->ts;
     return true;
 }
 
@@ -139,16 +143,21 @@ wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st)
         return NULL;
     }
     memset(j->nodes, 0, sizeof(jnode) * (size_t)p->njoin);
-    for (int i = 0; i < p->njoin; i++)
-        j->nodes[i].stream_time = INT64_MIN;
+    for (int i = 0; i < p->njoin; i++) {
+        jnode *jn = &j->nodes[i];
+        jn->stream_time = INT64_MIN;
+        jn->left.kt[0] = wr_xexpr_type(p->joins[i].lkey);
+        jn->right.kt[0] = wr_xexpr_type(p->joins[i].rkey);
+        wr_rowmap_init(&jn->left.m, 1, jn->left.kt);
+        wr_rowmap_init(&jn->right.m, 1, jn->right.kt);
+        jn->left.oldest = jn->right.oldest = INT64_MAX;
+    }
     return j;
 }
 
 static void side_free(jside *s)
 {
-    for (int i = 0; i < s->n; i++)
-        row_free(s->r[i]);
-    wr_free(s->r);
+    wr_rowmap_fini(&s->m, row_free);
 }
 
 void wr_joinop_free(wr_joinop *j)
@@ -234,26 +243,26 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
     bool router = pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL;
     if (pj->right_table) {
         if (!left) {
-            for (int i = 0; i < jn->right.n; i++)
-                if (wr_datum_equal(ktr, &jn->right.r[i]->key, &key)) {
-                    row_free(jn->right.r[i]);
-                    jn->right.r[i] = jn->right.r[--jn->right.n];
-                    break;
-                }
+            wr_rment *e = wr_rowmap_find(&jn->right.m, &key);
+            if (e) {
+                row_free(e->rows[0]);
+                wr_rowmap_remove(&jn->right.m, e, 0);
+                jn->right.n--;
+            }
             if (tomb || key.null)
                 return WEIR_OK;
             jrow *r = row_new(p, row, ktr, &key, ts);
-            if (!r || !side_add(&jn->right, r))
+            if (!r || !side_add(j, &jn->right, r)) {
+                row_free(r);
                 return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                        "out of memory");
+            }
             return WEIR_OK;
         }
         if (tomb)
             return WEIR_OK;
-        const jrow *m = NULL;
-        for (int i = 0; !key.null && i < jn->right.n && !m; i++)
-            if (wr_datum_equal(ktr, &jn->right.r[i]->key, &key))
-                m = jn->right.r[i];
+        const wr_rment *e = wr_rowmap_find(&jn->right.m, &key);
+        const jrow *m = e ? e->rows[0] : NULL;
         if (!m && !louter)
             return WEIR_OK;
         wr_datum *o = combine(j, node, row, m ? m->d : NULL);
@@ -269,10 +278,9 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
         jn->stream_time = ts;
     jside *other = left ? &jn->right : &jn->left;
     bool any = false;
-    for (int i = 0; i < other->n; i++) {
-        jrow *x = other->r[i];
-        if (!wr_datum_equal(kt, &x->key, &key))
-            continue;
+    wr_rment *e = wr_rowmap_find(&other->m, &key);
+    for (int i = 0; e && i < e->n; i++) {
+        jrow *x = e->rows[i];
         int64_t lo = left ? ts - pj->before : ts - pj->after;
         int64_t hi = left ? ts + pj->after : ts + pj->before;
         if (x->ts < lo || x->ts > hi)
@@ -290,8 +298,10 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
             return rc;
     }
     jrow *r = row_new(p, row, kt, &key, ts);
-    if (!r || !side_add(left ? &jn->left : &jn->right, r))
+    if (!r || !side_add(j, left ? &jn->left : &jn->right, r)) {
+        row_free(r);
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    }
     r->matched = any;
     if (!any && pj->grace < 0 && (left ? louter : router)) {
         wr_datum *o =
@@ -334,8 +344,55 @@ static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
     return WEIR_OK;
 }
 
+/* What expiry of one side needs: rows older than `limit` go; unmatched
+ * ones of an outer side with GRACE are collected (to be emitted in arrival
+ * order) instead of freed. */
+typedef struct expiry {
+    int64_t limit; /* rows with ts + span + grace below stream time */
+    bool pad;      /* collect unmatched rows for null-padded output */
+    jrow **dead;   /* collected rows */
+    int ndead, cap;
+    bool oom;
+    int64_t oldest; /* of the rows that stay */
+} expiry;
+
+static bool keep_row(void *row, void *arg)
+{
+    jrow *r = row;
+    expiry *x = arg;
+    if (r->ts >= x->limit) {
+        if (r->ts < x->oldest)
+            x->oldest = r->ts;
+        return true;
+    }
+    if (x->pad && !r->matched) {
+        if (x->ndead == x->cap) {
+            int nc = x->cap ? x->cap * 2 : 16;
+            jrow **d = wr_realloc(x->dead, sizeof(void *) * (size_t)nc);
+            if (!d) { /* keep it for the next expiry */
+                x->oom = true;
+                return true;
+            }
+            x->dead = d;
+            x->cap = nc;
+        }
+        x->dead[x->ndead++] = r;
+        return false;
+    }
+    row_free(r);
+    return false;
+}
+
+static int cmp_arrival(const void *a, const void *b)
+{
+    const jrow *x = *(jrow *const *)a, *y = *(jrow *const *)b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /* Expires buffered stream-stream rows whose window and grace are behind
- * stream time, emitting unmatched outer rows null-padded (with GRACE). */
+ * stream time, emitting unmatched outer rows null-padded (with GRACE), in
+ * the order they arrived. A side whose oldest row cannot expire yet is
+ * not scanned. */
 static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
 {
     const wr_qplan *p = j->p;
@@ -352,26 +409,37 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
                     ? (pj->type == WR_JOIN_LEFT || pj->type == WR_JOIN_FULL)
                     : (pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL);
             int64_t span = side == 0 ? pj->after : pj->before;
-            int k = 0;
-            for (int i = 0; i < s->n; i++) {
-                jrow *r = s->r[i];
-                if (r->ts + span + grace >= jn->stream_time) {
-                    s->r[k++] = r;
-                    continue;
-                }
-                if (outer && !r->matched && pj->grace >= 0) {
+            /* r stays while r->ts + span + grace >= stream time */
+            expiry x = {jn->stream_time - span - grace,
+                        outer && pj->grace >= 0,
+                        NULL,
+                        0,
+                        0,
+                        false,
+                        INT64_MAX};
+            if (s->n == 0 || s->oldest >= x.limit)
+                continue;
+            s->n = wr_rowmap_filter(&s->m, keep_row, &x);
+            s->oldest = x.oldest;
+            if (x.oom)
+                s->oldest = INT64_MIN; /* rescan next time */
+            if (x.ndead > 1)
+                qsort(x.dead, (size_t)x.ndead, sizeof(void *), cmp_arrival);
+            weir_rc rc = WEIR_OK;
+            for (int i = 0; i < x.ndead; i++) {
+                jrow *r = x.dead[i];
+                if (rc == WEIR_OK) {
                     wr_datum *o = side == 0 ? combine(j, node, r->d, NULL)
                                             : combine(j, node, NULL, r->d);
-                    weir_rc rc =
-                        o ? emit(j, node, o, r->ts, &r->key, NULL, cx, st)
-                          : weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                            "out of memory");
-                    if (rc != WEIR_OK)
-                        return rc;
+                    rc = o ? emit(j, node, o, r->ts, &r->key, NULL, cx, st)
+                           : weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                             "out of memory");
                 }
                 row_free(r);
             }
-            s->n = k;
+            wr_free(x.dead);
+            if (rc != WEIR_OK)
+                return rc;
         }
     }
     return WEIR_OK;

@@ -13,6 +13,7 @@
 
 #include "engine/engine_int.h"
 #include "exec/exec.h"
+#include "exec/rowmap.h"
 
 #define NREC 20000
 #define MAXROWS 200000
@@ -209,6 +210,56 @@ TEST(partial_final_with_threads)
               >, 100);
 }
 
-TEST_LIST(wr_tests_exec, TEST_ENTRY(tumbling_matches_brute_force),
+/* The keyed state of joins and tables: many keys (the table grows), rows
+ * in arrival order per key, removal, filtering, NULL keys never kept. */
+static bool keep_even(void *r, void *arg)
+{
+    ++*(int *)arg;
+    return ((intptr_t)r & 1) == 0;
+}
+
+TEST(rowmap_keys_rows_and_filter)
+{
+    const wr_type *kt[2] = {wr_type_prim(WR_T_STRING), wr_type_prim(WR_T_INT)};
+    wr_rowmap m;
+    wr_rowmap_init(&m, 2, kt);
+    char buf[32];
+    for (intptr_t i = 1; i <= 3000; i++) {
+        wr_datum k[2] = {{0}, {0}};
+        snprintf(buf, sizeof buf, "k%d", (int)(i % 1000));
+        k[0].u.str.p = buf;
+        k[0].u.str.len = (int32_t)strlen(buf);
+        k[1].u.i32 = (int32_t)(i % 7 == 0);
+        CHECK(wr_rowmap_add(&m, k, (void *)i));
+    }
+    wr_datum nk[2] = {{0}, {0}};
+    nk[0].null = true;
+    CHECK(wr_rowmap_add(&m, nk, (void *)1)); /* ignored */
+    CHECK(wr_rowmap_find(&m, nk) == NULL);
+    wr_datum k[2] = {{0}, {0}};
+    k[0].u.str.p = "k5";
+    k[0].u.str.len = 2;
+    wr_rment *e = wr_rowmap_find(&m, k); /* i = 5, 1005, 2005 (none % 7) */
+    CHECK(e != NULL);
+    CHECK_INT(e->n, ==, 3);
+    CHECK_INT((int)(intptr_t)e->rows[0], ==, 5);
+    CHECK_INT((int)(intptr_t)e->rows[2], ==, 2005);
+    wr_rowmap_remove(&m, e, 1);
+    e = wr_rowmap_find(&m, k);
+    CHECK_INT(e->n, ==, 2);
+    CHECK_INT((int)(intptr_t)e->rows[1], ==, 2005);
+    int seen = 0;
+    size_t left = wr_rowmap_filter(&m, keep_even, &seen);
+    CHECK_INT(seen, ==, 2999);
+    CHECK_INT((int)left, ==, 1500);       /* 1005 was removed: odd */
+    CHECK(wr_rowmap_find(&m, k) == NULL); /* 5 and 2005: both odd */
+    k[0].u.str.p = "k6";
+    e = wr_rowmap_find(&m, k);
+    CHECK(e != NULL && e->n == 3);
+    wr_rowmap_fini(&m, NULL);
+}
+
+TEST_LIST(wr_tests_exec, TEST_ENTRY(rowmap_keys_rows_and_filter),
+          TEST_ENTRY(tumbling_matches_brute_force),
           TEST_ENTRY(hopping_slides_like_brute_force),
           TEST_ENTRY(partial_final_with_threads));
