@@ -40,6 +40,25 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
                    const wr_sink_row *meta, wr_buf *kbuf, wr_buf *vbuf,
                    wr_out_fn out, void *ctx, weir_status *st);
 
+/* op_table.c: a table's changelog as retractions and additions, for
+ * aggregation over tables. */
+typedef struct wr_tableop wr_tableop;
+typedef struct wr_tchanges {
+    wr_batch b;   /* the rows (no tombstones), in ar */
+    uint8_t *neg; /* per row: 1 for a retraction */
+    int64_t *seq; /* per row: the sequence number of its input row */
+} wr_tchanges;
+/* Rows of ncols columns of types (borrowed: they must outlive the
+ * operator), keyed by the columns keycols[0..nk) (borrowed too). */
+wr_tableop *wr_tableop_new(int ncols, const wr_type *const *types, int nk,
+                           const int *keycols, int ts_col, weir_status *st);
+void wr_tableop_free(wr_tableop *t);
+/* The changes made by the selected rows of in (seq: their sequence
+ * numbers, by row) into out, allocated in ar. */
+weir_rc wr_tableop_process(wr_tableop *t, const wr_batch *in,
+                           const int64_t *seq, wr_tchanges *out, wr_arena *ar,
+                           weir_status *st);
+
 /* op_join.c: joins of the left-deep join tree. */
 typedef struct wr_joinop wr_joinop;
 wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st);
@@ -77,9 +96,12 @@ typedef struct wr_aggop wr_aggop;
 wr_aggop *wr_aggop_new(const wr_qplan *p, weir_status *st);
 void wr_aggop_free(wr_aggop *a);
 /* Folds the selected rows of the scan batch b (with per-row seq) into the
- * state. Rows are evaluated for group keys and arguments here. */
+ * state. Rows are evaluated for group keys and arguments here. neg (NULL:
+ * none) marks, per row, a retraction: the row is subtracted (table
+ * aggregation; only invertible aggregates, unwindowed). */
 weir_rc wr_aggop_update(wr_aggop *a, wr_batch *b, const int64_t *seq,
-                        wr_eval_ctx *cx, wr_qstats *stats, weir_status *st);
+                        const uint8_t *neg, wr_eval_ctx *cx, wr_qstats *stats,
+                        weir_status *st);
 /* Merges the groups of a chunk's partial operator that belong to key
  * partition part_no of nparts (hash % nparts) into that partition's final
  * operator; partials are merged in chunk order. */

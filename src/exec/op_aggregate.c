@@ -687,8 +687,54 @@ static weir_rc session_row(wr_aggop *op, wgroup *g, int64_t ts, int64_t seq,
 /* ---- update -----------------------------------------------------------------
  */
 
+/* Table aggregation: the rows[0..m) of one update, split into additions
+ * and retractions (neg[rows[k]]), added then subtracted. The aggregates
+ * are invertible (COUNT, SUM, AVG), so the order within a batch does not
+ * change the result. */
+static weir_rc table_update(wr_aggop *op, void **states, int n,
+                            const wr_col **acols, uint32_t *rows, int64_t *seqs,
+                            int m, const uint8_t *neg, wr_arena *ar,
+                            weir_status *st)
+{
+    const wr_pagg *a = op->a;
+    for (int sign = 0; sign < 2; sign++) {
+        /* Compact this sign's rows (and their slots) to the front of a
+         * scratch copy. */
+        int k2 = 0;
+        for (int k = 0; k < m; k++)
+            if (neg[rows[k]] == sign)
+                k2++;
+        if (!k2)
+            continue;
+        void **sst = wr_arena_alloc(ar, sizeof(void *) * (size_t)k2 *
+                                            (size_t)(a->nagg + 1));
+        uint32_t *srow = wr_arena_alloc(ar, sizeof(uint32_t) * (size_t)k2);
+        int64_t *sseq = wr_arena_alloc(ar, sizeof(int64_t) * (size_t)k2);
+        bool ok = sst && srow && sseq;
+        int c = 0;
+        for (int k = 0; ok && k < m; k++) {
+            if (neg[rows[k]] != sign)
+                continue;
+            for (int j = 0; j < a->nagg; j++)
+                sst[(size_t)j * (size_t)k2 + (size_t)c] =
+                    states[(size_t)j * (size_t)n + (size_t)k];
+            srow[c] = rows[k];
+            sseq[c++] = seqs[k];
+        }
+        for (int j = 0; ok && j < a->nagg; j++)
+            ok = sign ? wr_agg_retract(a->aggs[j], sst + (size_t)j * (size_t)k2,
+                                       acols[j], srow, sseq, k2)
+                      : wr_agg_update(a->aggs[j], sst + (size_t)j * (size_t)k2,
+                                      acols[j], srow, sseq, k2);
+        if (!ok)
+            return nomem(st);
+    }
+    return WEIR_OK;
+}
+
 weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
-                        wr_eval_ctx *cx, wr_qstats *stats, weir_status *st)
+                        const uint8_t *neg, wr_eval_ctx *cx, wr_qstats *stats,
+                        weir_status *st)
 {
     const wr_pagg *a = op->a;
     /* GROUP BY ignores null-valued records. */
@@ -833,6 +879,9 @@ weir_rc wr_aggop_update(wr_aggop *op, wr_batch *b, const int64_t *seq,
             states[(size_t)j * (size_t)n + (size_t)k] =
                 PSTATE(op, p) + a->state_off[j];
     }
+    if (neg) /* retractions after additions: the aggregates invert */
+        return table_update(op, states, n, acols, rows, seqs, m, neg, b->ar,
+                            st);
     for (int j = 0; j < a->nagg && m > 0; j++)
         if (!wr_agg_update(a->aggs[j], states + (size_t)j * (size_t)n, acols[j],
                            rows, seqs, m))
@@ -912,7 +961,8 @@ void wr_aggop_set_partial(wr_aggop *op)
 
 bool wr_aggop_splittable(const wr_aggop *op)
 {
-    return op->a->window.kind != WR_W_SESSION && !op->a->window.rows;
+    return op->a->window.kind != WR_W_SESSION && !op->a->window.rows &&
+           !op->a->table;
 }
 
 /* End of a bounded input: every window closes (EMIT FINAL emits the rest). */

@@ -35,6 +35,7 @@ typedef struct jrow {
     int64_t ts;   /* ROWTIME */
     int64_t seq;  /* arrival order (orders expiry output) */
     bool matched; /* found a partner at least once */
+    bool tomb;    /* an output row that deletes its key (joins of tables) */
 } jrow;
 
 /* One side's rows by join key; a table side has at most one per key. */
@@ -112,6 +113,7 @@ static jrow *row_new(const wr_qplan *p, const wr_datum *d, const wr_type *kt,
     }
     r->ts = ts;
     r->matched = false;
+    r->tomb = false;
     return r;
 }
 
@@ -201,7 +203,7 @@ static bool eval_key(wr_joinop *j, const wr_xexpr *x, const wr_datum *d,
 }
 
 static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
-                    const wr_datum *key, const wr_type *kt, wr_eval_ctx *cx,
+                    const wr_datum *key, bool tomb, wr_eval_ctx *cx,
                     weir_status *st);
 
 /* The combination of a left wide row and a right one (right's scan
@@ -228,6 +230,65 @@ static wr_datum *combine(wr_joinop *j, int node, const wr_datum *l,
     return o;
 }
 
+/* A join of two tables (Kafka Streams' KTable-KTable join): an update of
+ * either side replaces that side's row and emits the new joined row for
+ * the key, a delete emits a tombstone; the other side's row decides
+ * whether there is a result (INNER: both; LEFT: the left one; RIGHT: the
+ * right one; FULL: either). A delete of a key that had no result emits
+ * nothing. Results carry the later of the two rows' ROWTIMEs. */
+static weir_rc push_tables(wr_joinop *j, int node, bool left,
+                           const wr_datum *row, const wr_datum *key, int64_t ts,
+                           bool tomb, wr_eval_ctx *cx, weir_status *st)
+{
+    const wr_qplan *p = j->p;
+    const wr_pjoin *pj = &p->joins[node];
+    jnode *jn = &j->nodes[node];
+    jside *mine = left ? &jn->left : &jn->right;
+    jside *other = left ? &jn->right : &jn->left;
+    if (key->null)
+        return WEIR_OK;
+    /* This side's new row replaces the old (kept until the end). */
+    wr_rment *e = wr_rowmap_find(&mine->m, key);
+    jrow *old = NULL;
+    if (e) {
+        old = e->rows[0];
+        wr_rowmap_remove(&mine->m, e, 0);
+        mine->n--;
+    }
+    jrow *cur = NULL;
+    if (!tomb) {
+        cur = row_new(p, row, mine->kt[0], key, ts);
+        if (!cur || !side_add(j, mine, cur)) {
+            row_free(cur);
+            row_free(old);
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        }
+    }
+    const wr_rment *oe = wr_rowmap_find(&other->m, key);
+    const jrow *o = oe ? oe->rows[0] : NULL;
+    bool keep_mine = pj->type == WR_JOIN_FULL ||
+                     pj->type == (left ? WR_JOIN_LEFT : WR_JOIN_RIGHT);
+    bool keep_other = pj->type == WR_JOIN_FULL ||
+                      pj->type == (left ? WR_JOIN_RIGHT : WR_JOIN_LEFT);
+    /* Was there a result for the key before, and is there one now? */
+    bool before = (old && (o || keep_mine)) || (!old && o && keep_other);
+    bool after = (cur && (o || keep_mine)) || (!cur && o && keep_other);
+    weir_rc rc = WEIR_OK;
+    if (after || before) {
+        const wr_datum *mr = cur ? cur->d : after ? NULL : old ? old->d : row;
+        const wr_datum *od = o ? o->d : NULL;
+        wr_datum *out =
+            left ? combine(j, node, mr, od) : combine(j, node, od, mr);
+        int64_t rts = o && o->ts > ts ? o->ts : ts;
+        rc = out ? emit(j, node, out, rts, key, !after, cx, st)
+                 : weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+    }
+    row_free(old);
+    return rc;
+}
+
 static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
                     int64_t ts, bool tomb, wr_eval_ctx *cx, weir_status *st)
 {
@@ -241,6 +302,8 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
     const wr_type *ktr = wr_xexpr_type(pj->rkey);
     bool louter = pj->type == WR_JOIN_LEFT || pj->type == WR_JOIN_FULL;
     bool router = pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL;
+    if (pj->left_table && pj->right_table)
+        return push_tables(j, node, left, row, &key, ts, tomb, cx, st);
     if (pj->right_table) {
         if (!left) {
             wr_rment *e = wr_rowmap_find(&jn->right.m, &key);
@@ -269,7 +332,7 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
         if (!o)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
-        return emit(j, node, o, ts, &key, kt, cx, st);
+        return emit(j, node, o, ts, &key, false, cx, st);
     }
     /* Stream-stream. */
     if (tomb || key.null)
@@ -293,7 +356,7 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
         weir_rc rc =
-            emit(j, node, o, ts > x->ts ? ts : x->ts, &key, kt, cx, st);
+            emit(j, node, o, ts > x->ts ? ts : x->ts, &key, false, cx, st);
         if (rc != WEIR_OK)
             return rc;
     }
@@ -309,26 +372,26 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
         if (!o)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
-        return emit(j, node, o, ts, &key, kt, cx, st);
+        return emit(j, node, o, ts, &key, false, cx, st);
     }
     return WEIR_OK;
 }
 
 static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
-                    const wr_datum *key, const wr_type *kt, wr_eval_ctx *cx,
+                    const wr_datum *key, bool tomb, wr_eval_ctx *cx,
                     weir_status *st)
 {
     const wr_qplan *p = j->p;
-    (void)kt;
     if (key && (!key->null || node == p->njoin - 1))
         row[p->joinkey_col] = *key; /* the last join's key wins */
     row[p->ts_col].null = false;
     row[p->ts_col].u.i64 = ts;
     if (node + 1 < p->njoin)
-        return push(j, node + 1, true, row, ts, false, cx, st);
+        return push(j, node + 1, true, row, ts, tomb, cx, st);
     jrow *r = row_new(p, row, NULL, NULL, ts);
     if (!r)
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    r->tomb = tomb;
     if (j->nout == j->ocap) {
         int nc = j->ocap ? j->ocap * 2 : 16;
         wr_datum **n = wr_realloc(j->out, sizeof(void *) * (size_t)nc);
@@ -431,7 +494,7 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
                 if (rc == WEIR_OK) {
                     wr_datum *o = side == 0 ? combine(j, node, r->d, NULL)
                                             : combine(j, node, NULL, r->d);
-                    rc = o ? emit(j, node, o, r->ts, &r->key, NULL, cx, st)
+                    rc = o ? emit(j, node, o, r->ts, &r->key, false, cx, st)
                            : weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                              "out of memory");
                 }
@@ -513,6 +576,7 @@ static weir_rc out_batch(wr_joinop *j, wr_batch *out, wr_arena *ar,
                                        "out of memory");
             wr_col_put(&out->cols[c], i, &d);
         }
+        out->tomb[i] = jr->tomb;
     }
     out->n = j->nout;
     out->nsel = j->nout;

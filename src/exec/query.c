@@ -45,11 +45,12 @@ struct wr_qrun {
     int threads;
     wr_out_fn out;
     void *ctx;
-    wr_aggop *agg;   /* the final aggregate (key partition 0) */
-    wr_aggop **fin;  /* nfin final aggregates, one per key partition */
-    int nfin;        /* 1, or threads when the aggregate splits */
-    wr_joinop *join; /* joins, or NULL */
-    worker *w;       /* threads workers */
+    wr_aggop *agg;     /* the final aggregate (key partition 0) */
+    wr_aggop **fin;    /* nfin final aggregates, one per key partition */
+    int nfin;          /* 1, or threads when the aggregate splits */
+    wr_joinop *join;   /* joins, or NULL */
+    wr_tableop *table; /* aggregation over a table: its changes, or NULL */
+    worker *w;         /* threads workers */
     wr_qstats stats;
     int64_t emitted;
     bool done;
@@ -93,6 +94,13 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         return NULL;
     }
     if (p->njoin && !(r->join = wr_joinop_new(p, st))) {
+        wr_qrun_free(r);
+        return NULL;
+    }
+    if (p->agg && p->agg->table &&
+        !(r->table =
+              wr_tableop_new(p->agg->tncols, p->agg->ttypes, p->agg->ntkey,
+                             p->agg->tkey, p->agg->tts_col, st))) {
         wr_qrun_free(r);
         return NULL;
     }
@@ -156,6 +164,7 @@ void wr_qrun_free(wr_qrun *r)
     }
     wr_aggop_free(r->agg);
     wr_joinop_free(r->join);
+    wr_tableop_free(r->table);
     wr_free(r);
 }
 
@@ -185,11 +194,23 @@ bool wr_pend_add(wr_pendlist *l, const wr_pend *p)
 
 /* Runs the rows of b (scan si's batch, or the joined wide batch) through
  * WHERE, then into the aggregate or through the projection to the sink
- * (or, when collect, into w's pending list). */
+ * (or, when collect, into w's pending list). An aggregation over a table
+ * takes the table's changes instead (retractions and additions). */
 static weir_rc run_rows(wr_qrun *r, worker *w, int si, wr_batch *b,
                         bool keep_tomb, bool collect, wr_arena *bar,
                         wr_out_fn out, void *ctx, weir_status *st)
 {
+    const int64_t *seq = w->seq;
+    const uint8_t *neg = NULL;
+    wr_tchanges tc;
+    if (r->table) {
+        weir_rc rc = wr_tableop_process(r->table, b, w->seq, &tc, w->ar, st);
+        if (rc != WEIR_OK)
+            return rc;
+        b = &tc.b;
+        seq = tc.seq;
+        neg = tc.neg;
+    }
     const wr_qplan *p = r->p;
     const wr_pscan *s = &p->scans[si];
     weir_rc rc;
@@ -199,7 +220,7 @@ static weir_rc run_rows(wr_qrun *r, worker *w, int si, wr_batch *b,
     if (b->nsel == 0)
         return WEIR_OK;
     if (r->agg)
-        return wr_aggop_update(w->part ? w->part : r->agg, b, w->seq, &w->cx,
+        return wr_aggop_update(w->part ? w->part : r->agg, b, seq, neg, &w->cx,
                                &w->stats, st);
     wr_col *oc = wr_arena_alloc(bar, sizeof(wr_col) * (size_t)(p->nout + 1));
     if (!oc)
@@ -262,7 +283,9 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
             if (rc != WEIR_OK)
                 return rc;
             b = jb;
-            keep_tomb = false;
+            /* A join of tables is a table: its deletes go on. */
+            keep_tomb = p->joins[p->njoin - 1].left_table &&
+                        p->joins[p->njoin - 1].right_table;
             if (b.n == 0)
                 continue;
         }

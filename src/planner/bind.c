@@ -2092,6 +2092,45 @@ static const wr_expr *ungrouped(const wr_expr *e, const wr_list *group)
 }
 
 /* Appends the aggregate calls of e to aggs (without duplicates). */
+/* Aggregation over a table: an update takes the old row back out, so only
+ * aggregates that can be inverted apply (COUNT, SUM, AVG; not DISTINCT).
+ * ksqlDB's message names the others in query order. */
+static weir_rc check_table_aggs(binder *b, const wr_list *aggs)
+{
+    const char *bad[16];
+    int nbad = 0;
+    weir_loc loc = WEIR_NOLOC;
+    for (int i = 0; aggs && i < aggs->n; i++) {
+        const wr_expr *c = aggs->item[i];
+        const char *nm = c->fn->name;
+        if (!c->distinct &&
+            (!strcmp(nm, "COUNT") || !strcmp(nm, "SUM") || !strcmp(nm, "AVG")))
+            continue;
+        bool dup = false;
+        for (int k = 0; k < nbad; k++)
+            dup = dup || !strcmp(bad[k], nm);
+        if (nbad == 0)
+            loc = c->loc;
+        if (!dup && nbad < 16)
+            bad[nbad++] = nm;
+    }
+    if (!nbad)
+        return WEIR_OK;
+    wr_buf t = WR_BUF_INIT;
+    for (int k = 0; k < nbad; k++)
+        wr_buf_printf(&t, "%s%s",
+                      k == 0          ? ""
+                      : k + 1 == nbad ? " and "
+                                      : ", ",
+                      bad[k]);
+    weir_rc rc = err(b, loc, WEIR_E_BIND,
+                     "The aggregation function%s %s cannot be applied to a "
+                     "table source, only to a stream source.",
+                     nbad > 1 ? "s" : "", wr_buf_str(&t));
+    wr_buf_fini(&t);
+    return rc;
+}
+
 static weir_rc collect_aggs(binder *b, wr_expr *e, wr_list **aggs)
 {
     if (!e)
@@ -2580,6 +2619,9 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
             TRY(collect_aggs(b, sel->having, &aggs));
         }
     }
+
+    if (aggregate && from_table)
+        TRY(check_table_aggs(b, aggs));
 
     /* Reserved output names in persistent queries. */
     for (int i = 0; b->persistent && i < n; i++) {

@@ -392,11 +392,11 @@ static weir_rc lower_joins(lower *l, const wr_lnode *top)
         pj->type = n->join_type;
         pj->right_scan = n->right ? n->right->src : j + 1;
         pj->right_table = p->scans[pj->right_scan].table;
-        bool left_table = j == 0 && p->scans[0].table;
-        if (left_table)
-            return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                                   "table-table joins are not supported by "
-                                   "the executor yet");
+        /* The left side is a table: a table source, or the result of a
+         * join of tables (joins of tables give tables). */
+        pj->left_table =
+            j == 0 ? p->scans[0].table
+                   : p->joins[j - 1].left_table && p->joins[j - 1].right_table;
         pj->windowed = n->windowed_join;
         pj->before = n->within_before;
         pj->after = n->within_after;
@@ -496,6 +496,44 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
     return WEIR_OK;
 }
 
+/* Aggregation over a table (a table source, or a join of tables): the
+ * rows are keyed by the table's key for TableChanges (op_table.c). */
+static weir_rc lower_table_agg(lower *l)
+{
+    wr_qplan *p = l->p;
+    wr_pagg *g = p->agg;
+    bool tt = p->njoin && p->joins[p->njoin - 1].left_table &&
+              p->joins[p->njoin - 1].right_table;
+    if (!(p->njoin ? tt : p->scans[0].table))
+        return WEIR_OK;
+    g->table = true;
+    for (int j = 0; j < g->nagg; j++)
+        if (!wr_agg_invertible(g->aggs[j]))
+            return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                                   "aggregate %d of the query cannot be "
+                                   "applied to a table: only COUNT, SUM and "
+                                   "AVG can be taken back",
+                                   j + 1);
+    const wr_pscan *s = &p->scans[0];
+    g->ntkey = p->njoin ? 1 : s->nkeys;
+    g->tkey = wr_arena_zalloc(l->ar, sizeof(int) * (size_t)(g->ntkey + 1));
+    if (!g->tkey)
+        return oom(l);
+    if (p->njoin) {
+        g->tkey[0] = p->joinkey_col;
+        g->tncols = p->wide_ncols;
+        g->ttypes = p->wide_types;
+        g->tts_col = p->ts_col;
+    } else {
+        for (int i = 0; i < s->nkeys; i++)
+            g->tkey[i] = i;
+        g->tncols = s->ncols;
+        g->ttypes = s->types;
+        g->tts_col = s->col_rowtime;
+    }
+    return WEIR_OK;
+}
+
 wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
                         const wr_source *sink, const char *id, weir_status *st)
 {
@@ -570,7 +608,8 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
                 goto fail;
         }
     if (agg) {
-        if ((rc = lower_agg(&l, agg)) != WEIR_OK)
+        if ((rc = lower_agg(&l, agg)) != WEIR_OK ||
+            (rc = lower_table_agg(&l)) != WEIR_OK)
             goto fail;
         for (const wr_lnode *n = proj->input; n && n != agg; n = n->input)
             if (n->kind == WR_L_FILTER) {
@@ -641,6 +680,23 @@ static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
     if (!dot) {
         wr_buf_puts(b, "Stage 0 (narrow, one task per input slice chunk):\n");
         wr_buf_printf(b, "  %s%s\n", s->table ? "TableSource " : "", n0);
+        static const char *const jk[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+        for (int j = 0; j < p->njoin; j++) {
+            const wr_pjoin *pj = &p->joins[j];
+            const wr_pscan *rs = &p->scans[pj->right_scan];
+            wr_buf_printf(b, "  -> Join %s %s with %sScan %s%s\n",
+                          pj->left_table    ? "table-table"
+                          : pj->right_table ? "stream-table"
+                                            : "stream-stream",
+                          (unsigned)pj->type < 4 ? jk[pj->type] : "?",
+                          rs->table ? "TableSource " : "", rs->name,
+                          pj->windowed ? " (windowed)" : "");
+        }
+        if (p->agg && p->agg->table)
+            wr_buf_printf(b,
+                          "  -> TableChanges by %d key column%s (retract "
+                          "the old row, add the new)\n",
+                          p->agg->ntkey, p->agg->ntkey == 1 ? "" : "s");
         if (p->where)
             wr_buf_printf(b, "  -> %s\n", n1);
         wr_buf_printf(b, "  -> %s\n", n2);

@@ -101,6 +101,15 @@ typedef struct wr_pagg {
     bool proc;              /* processing time: windows end at batch times
                                (Spark's alignment, see op_aggregate.c) */
     wr_xexpr *having;       /* over the aggregate batch, or NULL */
+    /* Aggregation over a table (a table source, or a join of tables): the
+     * input is materialized by its key (TableChanges, op_table.c) and
+     * updates retract the old row before adding the new one. */
+    bool table;
+    int ntkey;  /* key columns of the table rows (scan or wide batch) */
+    int *tkey;  /* their indexes */
+    int tncols; /* columns of those rows */
+    const wr_type **ttypes; /* and their types */
+    int tts_col;            /* their ROWTIME */
 } wr_pagg;
 
 /* One binary join of a left-deep join tree: the rows of scans 0..j (the
@@ -108,6 +117,7 @@ typedef struct wr_pagg {
 typedef struct wr_pjoin {
     wr_join_type type;     /* INNER, LEFT, RIGHT, FULL */
     bool right_table;      /* stream-table join: right side is a table */
+    bool left_table;       /* with right_table: a join of two tables */
     bool windowed;         /* stream-stream: WITHIN given */
     int64_t before, after; /* WITHIN (before, after) in ms */
     int64_t grace;         /* GRACE PERIOD in ms, -1: not given (eager
