@@ -554,12 +554,9 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
     if (proj->kind == WR_L_SINK)
         proj = proj->input;
     const wr_lnode *join = find_node(proj, WR_L_JOIN);
-    const wr_lnode *rep = find_node(proj, WR_L_REPARTITION);
-    if (rep) {
-        weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                        "PARTITION BY is not supported by the executor yet");
-        goto fail;
-    }
+    /* PARTITION BY (a Repartition node) needs no operator of its own: the
+     * projection computes the new key columns, and one process has no
+     * partitions to move rows between. */
     p->nscan = q->nsrc;
     p->scans = wr_arena_zalloc(ar, sizeof *p->scans * (size_t)p->nscan);
     if (!p->scans)
