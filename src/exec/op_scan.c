@@ -38,7 +38,25 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
     for (int i = 0; i < n; i++) {
         const wr_record *r = &recs[i];
         stats->records_in++;
-        if (s->nkeys == 1) {
+        if (s->kdec) { /* several key columns: an object or fields */
+            bool ok = true;
+            if (r->key) {
+                weir_rc rc = wr_decode_value(s->kdec, r->key, (size_t)r->klen,
+                                             true, b, row, err, sizeof err);
+                if (rc != WEIR_OK) {
+                    stats->decode_errors++;
+                    wr_stats_error(stats, r, err);
+                    continue;
+                }
+            } else {
+                for (int c = 0; c < s->nkeys; c++)
+                    wr_col_set_null(&b->cols[c], row, true);
+            }
+            for (int c = 0; c < s->nkeys; c++)
+                ok = ok && !wr_col_is_null(&b->cols[c], row);
+            if (!ok && s->table) /* a table row needs its whole key */
+                continue;
+        } else if (s->nkeys == 1) {
             if (r->key) {
                 weir_rc rc = wr_decode_key(s->key_format, s->types[0], r->key,
                                            (size_t)r->klen, &b->cols[0], row,

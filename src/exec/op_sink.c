@@ -34,6 +34,11 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
         wr_encode_key(s->key_format, &cols[0], row, kbuf);
         o.key = kbuf->s ? kbuf->s : "";
         o.klen = (int32_t)kbuf->len;
+    } else if (s->nkeys > 1) { /* a JSON object, or DELIMITED fields */
+        wr_encode_value(s->key_format, ',', s->names, cols, s->nkeys, row,
+                        kbuf);
+        o.key = kbuf->s ? kbuf->s : "";
+        o.klen = (int32_t)kbuf->len;
     }
     if (!meta->tomb) {
         wr_encode_value(s->value_format, s->delim, s->names + s->nkeys,

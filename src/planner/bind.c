@@ -1804,6 +1804,8 @@ typedef struct item {
     weir_loc loc;       /* span of the item (or of its star) */
     weir_loc alias_loc; /* span of the alias */
     bool key;           /* a key column of the result */
+    int keyrank;        /* keys: position of its GROUP/PARTITION BY
+                           expression (the order of the key columns) */
 } item;
 
 static wr_lnode *lnode(binder *b, wr_lnode_kind kind, wr_lnode *input)
@@ -2336,6 +2338,7 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                 if (first < 0) {
                     first = i;
                     items[i].key = true;
+                    items[i].keyrank = g;
                 }
             }
             if (first < 0 && strict) {
@@ -2366,6 +2369,7 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                 if (first < 0) {
                     first = i;
                     items[i].key = true;
+                    items[i].keyrank = 0;
                 }
             }
             if (first < 0 && strict)
@@ -2656,8 +2660,24 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     if (!cols)
         return oom(b);
     int k = 0;
+    /* Key columns in GROUP BY / PARTITION BY order, as ksqlDB. */
+    int *order = wr_arena_zalloc(b->ar, sizeof(int) * (size_t)(n + 1));
+    if (!order)
+        return oom(b);
+    int maxr = 0, m = 0;
+    for (int i = 0; i < n; i++)
+        if (items[i].key && items[i].keyrank > maxr)
+            maxr = items[i].keyrank;
+    for (int r = 0; r <= maxr; r++)
+        for (int i = 0; i < n; i++)
+            if (items[i].key && items[i].keyrank == r)
+                order[m++] = i;
+    for (int i = 0; i < n; i++)
+        if (!items[i].key)
+            order[m++] = i;
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < n; i++) {
+        for (int oi = 0; oi < n; oi++) {
+            int i = order[oi];
             if (items[i].key != (pass == 0))
                 continue;
             for (int j = 0; j < k; j++) {

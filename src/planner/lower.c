@@ -145,11 +145,18 @@ static weir_rc lower_scan(lower *l, int si)
     if (s->file)
         s->file = wr_arena_strdup(l->ar, s->file);
     s->delim = delim_of(src);
-    if (s->nkeys > 1)
-        return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                               "%s has %d key columns: multi-column keys are "
-                               "not supported by the executor yet",
-                               s->name, s->nkeys);
+    if (s->nkeys > 1) { /* JSON or DELIMITED keys (KAFKA is one column) */
+        wr_field_map *fm =
+            wr_arena_zalloc(l->ar, sizeof *fm * (size_t)s->nkeys);
+        if (!fm)
+            return oom(l);
+        for (int i = 0; i < s->nkeys; i++)
+            fm[i] = (wr_field_map){src->cols[i].name, src->cols[i].type, i};
+        s->kdec =
+            wr_decoder_new(l->ar, s->key_format, fm, s->nkeys, ',', l->st);
+        if (!s->kdec)
+            return l->st->code;
+    }
     return WEIR_OK;
 }
 
@@ -489,10 +496,12 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
         for (int i = 0; i < s->ncols; i++)
             if (!strcmp(s->names[i], sk->timestamp))
                 s->ts_col = i;
-    if (s->nkeys > 1)
+    if (s->nkeys > 1 && s->key_format != WR_FMT_JSON &&
+        s->key_format != WR_FMT_DELIMITED)
         return weir_status_set(l->st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                               "multi-column keys are not supported by the "
-                               "executor yet");
+                               "%d key columns in KEY_FORMAT %s: multi-column "
+                               "keys are JSON or DELIMITED",
+                               s->nkeys, wr_format_name(s->key_format));
     return WEIR_OK;
 }
 

@@ -46,10 +46,12 @@ typedef struct wr_pscan {
     int nkeys;             /* key columns (0..nkeys-1) */
     wr_format key_format;  /* key format */
     wr_format value_format;
-    wr_decoder *dec; /* value decoder (projection pushed down) */
-    int nvalue;      /* declared value columns */
-    bool *used;      /* per scan column: referenced by the query */
-    int col_rowtime; /* pseudo-columns */
+    wr_decoder *dec;  /* value decoder (projection pushed down) */
+    wr_decoder *kdec; /* multi-column keys: key decoder (JSON object or
+                         DELIMITED fields), else NULL */
+    int nvalue;       /* declared value columns */
+    bool *used;       /* per scan column: referenced by the query */
+    int col_rowtime;  /* pseudo-columns */
     int col_partition;
     int col_offset;
     int col_topic;

@@ -154,6 +154,8 @@ static weir_rc on_output(void *ctx, const wr_qplan *p, const wr_out *o,
         wr_buf_puts(b, "null");
     else if (s->key_format == WR_FMT_DELIMITED)
         wr_json_write_str(b, o->key, (size_t)o->klen);
+    else if (s->nkeys > 1) /* a JSON object */
+        wr_buf_putn(b, o->key, (size_t)o->klen);
     else
         put_datum_col(b, s->types[0], &o->cols[0], o->row);
     wr_buf_puts(b, ", \"value\": ");
