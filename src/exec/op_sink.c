@@ -40,7 +40,11 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
         o.key = kbuf->s ? kbuf->s : "";
         o.klen = (int32_t)kbuf->len;
     }
-    if (!meta->tomb) {
+    if (!meta->tomb && s->unwrap) {
+        wr_encode_value_unwrapped(s->value_format, &cols[s->nkeys], row, vbuf);
+        o.value = vbuf->s ? vbuf->s : "";
+        o.vlen = (int32_t)vbuf->len;
+    } else if (!meta->tomb) {
         wr_encode_value(s->value_format, s->delim, s->names + s->nkeys,
                         cols + s->nkeys, s->ncols - s->nkeys, row, vbuf);
         o.value = vbuf->s ? vbuf->s : "";

@@ -115,10 +115,38 @@ wr_decoder *wr_decoder_new(wr_arena *ar, wr_format fmt,
     return d;
 }
 
+void wr_decoder_unwrap(wr_decoder *d)
+{
+    d->unwrapped = d->fmt == WR_FMT_JSON && d->n == 1;
+}
+
+/* An unwrapped JSON value: the one field's value (JSON null: a null
+ * record, as ksqlDB reads it). */
+static weir_rc decode_unwrapped(const wr_decoder *d, const char *p, size_t n,
+                                wr_batch *b, int row, char *err, size_t errlen)
+{
+    wr_datum dt;
+    weir_rc rc =
+        wr_json_decode_key(d->f[0].type, p, n, &dt, b->ar, err, errlen);
+    int c = d->f[0].col;
+    if (rc != WEIR_OK || dt.null) {
+        if (c >= 0)
+            wr_col_set_null(&b->cols[c], row, true);
+        if (rc == WEIR_OK && b->tomb)
+            b->tomb[row] = 1;
+        return rc;
+    }
+    if (c >= 0)
+        wr_col_put(&b->cols[c], row, &dt);
+    return WEIR_OK;
+}
+
 weir_rc wr_decode_value(const wr_decoder *d, const char *p, size_t n,
                         bool borrow, wr_batch *b, int row, char *err,
                         size_t errlen)
 {
+    if (d->unwrapped && p)
+        return decode_unwrapped(d, p, n, b, row, err, errlen);
     if (d->fmt == WR_FMT_JSON)
         return wr_json_decode_row(d, p, n, borrow, b, row, err, errlen);
     return wr_delim_decode_row(d, p, n, borrow, b, row, err, errlen);
@@ -171,6 +199,18 @@ void wr_encode_value(wr_format fmt, char delim, const char *const *names,
         wr_json_put_datum(out, cols[i].type, &d);
     }
     wr_buf_putc(out, '}');
+}
+
+void wr_encode_value_unwrapped(wr_format fmt, const wr_col *col, int row,
+                               wr_buf *out)
+{
+    if (fmt == WR_FMT_JSON) {
+        wr_datum d;
+        wr_col_get(col, row, &d);
+        wr_json_put_datum(out, col->type, &d);
+        return;
+    }
+    wr_encode_value(fmt, ',', NULL, col, 1, row, out);
 }
 
 void wr_encode_key(wr_format fmt, const wr_col *col, int row, wr_buf *out)

@@ -44,6 +44,11 @@ wr_decoder *wr_decoder_new(wr_arena *ar, wr_format fmt,
                            const wr_field_map *fields, int n, char delim,
                            weir_status *st);
 
+/* JSON with one declared field: the value is that field's value alone
+ * (`42`, not `{"V":42}`): ksqlDB's WRAP_SINGLE_VALUE=false. Call right
+ * after wr_decoder_new, before the decoder is shared. */
+void wr_decoder_unwrap(wr_decoder *d);
+
 /*
  * Decodes the record value p[0..n) into row `row` of b (columns named by the
  * field map; strings are copied into b->ar or point into p when the caller
@@ -71,6 +76,11 @@ weir_rc wr_decode_key(wr_format fmt, const wr_type *t, const char *p, size_t n,
  */
 void wr_encode_value(wr_format fmt, char delim, const char *const *names,
                      const wr_col *cols, int n, int row, wr_buf *out);
+
+/* Encodes row `row` of one value column unwrapped (WRAP_SINGLE_VALUE=
+ * false): a bare JSON value, or the DELIMITED field. */
+void wr_encode_value_unwrapped(wr_format fmt, const wr_col *col, int row,
+                               wr_buf *out);
 
 /* Encodes one key column's row as fmt (KAFKA binary, JSON, DELIMITED). */
 void wr_encode_key(wr_format fmt, const wr_col *col, int row, wr_buf *out);

@@ -26,13 +26,15 @@ typedef struct wr_dfield {
 } wr_dfield;
 
 struct wr_decoder {
-    wr_format fmt; /* JSON or DELIMITED */
-    char delim;    /* DELIMITED separator */
-    int n;         /* number of declared fields */
-    wr_dfield *f;  /* n fields, in declaration order (in the build arena) */
-    bool mixed;    /* a declared name upper-cases to another one */
-    int ntarget;   /* fields with col >= 0 */
-    int *targets;  /* their batch columns */
+    wr_format fmt;  /* JSON or DELIMITED */
+    char delim;     /* DELIMITED separator */
+    int n;          /* number of declared fields */
+    wr_dfield *f;   /* n fields, in declaration order (in the build arena) */
+    bool mixed;     /* a declared name upper-cases to another one */
+    bool unwrapped; /* JSON, one field: the value is that field's value
+                       alone, not an object (WRAP_SINGLE_VALUE=false) */
+    int ntarget;    /* fields with col >= 0 */
+    int *targets;   /* their batch columns */
 };
 
 /* Longest text wr_fmt_java_double writes, NUL included. */

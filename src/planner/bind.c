@@ -1498,6 +1498,32 @@ static weir_rc check_formats(binder *b, const wr_source *src,
 }
 
 /* Copies the WITH properties into src as text. */
+/* WRAP_SINGLE_VALUE (after copy_props): only for one value column, and
+ * only JSON can write that column unwrapped or wrapped. */
+static weir_rc check_wrap(binder *b, const wr_source *src, const wr_list *with)
+{
+    const wr_prop *pr = wr_props_find(with, "WRAP_SINGLE_VALUE");
+    if (!pr)
+        return WEIR_OK;
+    int nvals = 0;
+    for (int i = 0; i < src->ncols; i++)
+        nvals += !src->cols[i].key && !src->cols[i].headers;
+    const char *v = NULL;
+    for (int i = 0; i < src->nprops; i++)
+        if (!strcasecmp(src->props[i].key, "WRAP_SINGLE_VALUE"))
+            v = src->props[i].value;
+    if (nvals != 1)
+        return err(b, pr->value->loc, WEIR_E_BIND,
+                   "'WRAP_SINGLE_VALUE' is only valid for single-field value "
+                   "schemas");
+    if (src->value_format != WR_FMT_JSON && v && !strcasecmp(v, "true"))
+        return err(b, pr->value->loc, WEIR_E_BIND,
+                   "Format '%s' does not support 'WRAP_SINGLE_VALUE' set to "
+                   "'true'.",
+                   wr_format_name(src->value_format));
+    return WEIR_OK;
+}
+
 static weir_rc copy_props(binder *b, wr_source *src, const wr_list *with)
 {
     int n = with ? with->n : 0;
@@ -1790,6 +1816,7 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
     TRY(check_timestamp(b, src, s->with));
     TRY(read_source_window(b, src, s->with));
     TRY(copy_props(b, src, s->with));
+    TRY(check_wrap(b, src, s->with));
     return WEIR_OK;
 }
 
@@ -2831,6 +2858,7 @@ static weir_rc build_sink(binder *b, wr_stmt *s, wr_bound *out)
     TRY(check_formats(b, src, NULL, where));
     TRY(check_timestamp(b, src, s->with));
     TRY(copy_props(b, src, s->with));
+    TRY(check_wrap(b, src, s->with));
     return WEIR_OK;
 }
 

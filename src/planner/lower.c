@@ -160,6 +160,14 @@ static weir_rc lower_scan(lower *l, int si)
     return WEIR_OK;
 }
 
+/* WRAP_SINGLE_VALUE=false on a JSON source or sink with one value column:
+ * the value is that column's value alone. */
+static bool wraps(const wr_source *src)
+{
+    const char *w = prop_get(src, "WRAP_SINGLE_VALUE");
+    return !w || strcasecmp(w, "false") != 0;
+}
+
 static weir_rc build_decoder(lower *l, int si)
 {
     wr_pscan *s = &l->p->scans[si];
@@ -188,7 +196,11 @@ static weir_rc build_decoder(lower *l, int si)
                                "executor yet (JSON and DELIMITED are)",
                                wr_format_name(s->value_format), s->name);
     s->dec = wr_decoder_new(l->ar, s->value_format, fm, k, s->delim, l->st);
-    return s->dec ? WEIR_OK : l->st->code;
+    if (!s->dec)
+        return l->st->code;
+    if (!wraps(src))
+        wr_decoder_unwrap(s->dec);
+    return WEIR_OK;
 }
 
 /* ---- expression maps ------------------------------------------------------
@@ -488,6 +500,8 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
     s->key_format = sk->key_format;
     s->value_format = sk->value_format;
     s->delim = delim_of(sk);
+    s->unwrap = !wraps(sk) && s->value_format == WR_FMT_JSON &&
+                s->ncols - s->nkeys == 1;
     const char *file = prop_get(sk, "FILE");
     s->file_sink = file != NULL;
     if (file) /* a file sink writes its FILE, not a topic */

@@ -78,6 +78,8 @@ typedef struct wr_psink {
     wr_window_spec window;  /* windowed result (key carries the window) */
     bool table;             /* the result is a table (changelog) */
     bool file_sink;         /* topic is a FILE= path */
+    bool unwrap;            /* WRAP_SINGLE_VALUE=false: the one value
+                               column is written bare (JSON) */
 } wr_psink;
 
 /* The aggregate part of a plan. */

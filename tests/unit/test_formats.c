@@ -585,6 +585,34 @@ TEST(delimited_decode)
     wr_arena_free(tar);
 }
 
+/* WRAP_SINGLE_VALUE=false: a bare JSON value, read and written. */
+TEST(json_unwrapped_single_value)
+{
+    wr_arena *tar = wr_arena_new(0);
+    wr_field_map fm[1] = {{"V", T(INT), 0}};
+    const wr_type *bt[] = {T(INT)};
+    wr_batch b;
+    CHECK(wr_batch_init(&b, tar, 1, bt, 4));
+    wr_decoder *d = wr_decoder_new(tar, WR_FMT_JSON, fm, 1, 0, NULL);
+    wr_decoder_unwrap(d);
+    char err[128];
+    CHECK_INT(wr_decode_value(d, " 42 ", 4, true, &b, 0, err, sizeof err), ==,
+              WEIR_OK);
+    CHECK_INT(WR_COL_I32(&b.cols[0])[0], ==, 42);
+    CHECK_INT(b.tomb[0], ==, 0);
+    CHECK_INT(wr_decode_value(d, "null", 4, true, &b, 1, err, sizeof err), ==,
+              WEIR_OK);
+    CHECK_INT(b.tomb[1], ==, 1);
+    CHECK_INT(wr_decode_value(d, "{\"V\":1}", 7, true, &b, 2, err, sizeof err),
+              ==, WEIR_E_DATA);
+    CHECK(wr_col_is_null(&b.cols[0], 2));
+    wr_buf out = WR_BUF_INIT;
+    wr_encode_value_unwrapped(WR_FMT_JSON, &b.cols[0], 0, &out);
+    CHECK_STR(wr_buf_str(&out), "42");
+    wr_buf_fini(&out);
+    wr_arena_free(tar);
+}
+
 TEST(delimited_encode_quoting)
 {
     wr_arena *tar = wr_arena_new(0);
@@ -789,7 +817,8 @@ TEST(decimal_rescale_double)
     CHECK(!wr_dec_from_double(NAN, 5, 0, &u));
 }
 
-TEST_LIST(wr_tests_formats, TEST_ENTRY(dom_roundtrip), TEST_ENTRY(dom_escapes),
+TEST_LIST(wr_tests_formats, TEST_ENTRY(json_unwrapped_single_value),
+          TEST_ENTRY(dom_roundtrip), TEST_ENTRY(dom_escapes),
           TEST_ENTRY(dom_errors), TEST_ENTRY(dom_depth_limit),
           TEST_ENTRY(dom_get), TEST_ENTRY(json_decode_basic),
           TEST_ENTRY(json_decode_names),
