@@ -59,6 +59,24 @@ weir_rc wr_tableop_process(wr_tableop *t, const wr_batch *in,
                            const int64_t *seq, wr_tchanges *out, wr_arena *ar,
                            weir_status *st);
 
+/* op_window_scan.c: WINDOW without aggregation. */
+typedef struct wr_wscanop wr_wscanop;
+/* Receives the rows of one closed window (a batch in the emit arena). */
+typedef weir_rc (*wr_wscan_fn)(void *ctx, wr_batch *b, weir_status *st);
+wr_wscanop *wr_wscanop_new(const wr_pwscan *w, weir_status *st);
+void wr_wscanop_free(wr_wscanop *op);
+/* Processing time: windows end at zero_ms + k * slide. */
+void wr_wscanop_clock(wr_wscanop *op, int64_t zero_ms);
+/* Keeps copies of b's selected rows (late ones are counted and dropped). */
+weir_rc wr_wscanop_add(wr_wscanop *op, const wr_batch *b, wr_qstats *stats,
+                       weir_status *st);
+/* Emits the windows that closed (processing time: at the tick of batch
+ * time now_ms; event time: by the watermark; all: every window, at the end
+ * of a bounded input), each as one batch through fn; drops rows no open
+ * window needs. ar is reset for each window. */
+weir_rc wr_wscanop_emit(wr_wscanop *op, int64_t now_ms, bool all, wr_arena *ar,
+                        wr_wscan_fn fn, void *ctx, weir_status *st);
+
 /* op_join.c: joins of the left-deep join tree. */
 typedef struct wr_joinop wr_joinop;
 wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st);

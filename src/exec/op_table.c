@@ -11,7 +11,8 @@
  *           update moves a row from its old group to its new one, a delete
  *           takes it out, and a count may fall to 0.
  * State:    the latest row of every key (a private copy, strings
- *           included), in a rowmap owned by the operator.
+ *           included; nested values are not kept), in a rowmap owned by
+ *           the operator.
  * Time:     none of its own; output rows carry the input row's ROWTIME.
  * Errors:   a row with a NULL key is dropped (ksqlDB drops such table
  *           records).
@@ -33,41 +34,6 @@ struct wr_tableop {
 static void row_free(void *row)
 {
     wr_free(row);
-}
-
-static bool is_str(const wr_type *t)
-{
-    return t && (t->kind == WR_T_STRING || t->kind == WR_T_BYTES);
-}
-
-/* A malloc'd copy of n datums and their strings (nested values become
- * NULL: tables of arrays, maps and structs are not aggregated yet). */
-static wr_datum *row_copy(const wr_tableop *t, const wr_datum *d)
-{
-    size_t bytes = sizeof(wr_datum) * (size_t)t->ncols;
-    for (int i = 0; i < t->ncols; i++)
-        if (!d[i].null && is_str(t->types[i]))
-            bytes += (size_t)d[i].u.str.len;
-    wr_datum *r = wr_malloc(bytes);
-    if (!r)
-        return NULL;
-    char *sp = (char *)(r + t->ncols);
-    for (int i = 0; i < t->ncols; i++) {
-        r[i] = d[i];
-        const wr_type *ty = t->types[i];
-        if (d[i].null || !ty)
-            continue;
-        if (is_str(ty)) {
-            if (d[i].u.str.len)
-                memcpy(sp, d[i].u.str.p, (size_t)d[i].u.str.len);
-            r[i].u.str.p = sp;
-            sp += d[i].u.str.len;
-        } else if (ty->kind == WR_T_ARRAY || ty->kind == WR_T_MAP ||
-                   ty->kind == WR_T_STRUCT) {
-            r[i].null = true;
-        }
-    }
-    return r;
 }
 
 wr_tableop *wr_tableop_new(int ncols, const wr_type *const *types, int nk,
@@ -141,7 +107,7 @@ weir_rc wr_tableop_process(wr_tableop *t, const wr_batch *in,
             null_key = null_key || key[i].null;
         if (in->tomb[r] || null_key)
             continue;
-        wr_datum *keep = row_copy(t, d);
+        wr_datum *keep = wr_row_copy(t->ncols, t->types, d);
         if (!keep || !wr_rowmap_add(&t->rows, key, keep)) {
             row_free(keep);
             return nomem(st);

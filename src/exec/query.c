@@ -50,6 +50,7 @@ struct wr_qrun {
     int nfin;          /* 1, or threads when the aggregate splits */
     wr_joinop *join;   /* joins, or NULL */
     wr_tableop *table; /* aggregation over a table: its changes, or NULL */
+    wr_wscanop *wscan; /* window scan, or NULL */
     worker *w;         /* threads workers */
     wr_qstats stats;
     int64_t emitted;
@@ -94,6 +95,10 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         return NULL;
     }
     if (p->njoin && !(r->join = wr_joinop_new(p, st))) {
+        wr_qrun_free(r);
+        return NULL;
+    }
+    if (p->wscan && !(r->wscan = wr_wscanop_new(p->wscan, st))) {
         wr_qrun_free(r);
         return NULL;
     }
@@ -165,6 +170,7 @@ void wr_qrun_free(wr_qrun *r)
     wr_aggop_free(r->agg);
     wr_joinop_free(r->join);
     wr_tableop_free(r->table);
+    wr_wscanop_free(r->wscan);
     wr_free(r);
 }
 
@@ -192,6 +198,10 @@ bool wr_pend_add(wr_pendlist *l, const wr_pend *p)
     return true;
 }
 
+static weir_rc project_sink(wr_qrun *r, worker *w, int si, wr_batch *b,
+                            bool collect, wr_arena *bar, wr_out_fn out,
+                            void *ctx, weir_status *st);
+
 /* Runs the rows of b (scan si's batch, or the joined wide batch) through
  * WHERE, then into the aggregate or through the projection to the sink
  * (or, when collect, into w's pending list). An aggregation over a table
@@ -212,7 +222,6 @@ static weir_rc run_rows(wr_qrun *r, worker *w, int si, wr_batch *b,
         neg = tc.neg;
     }
     const wr_qplan *p = r->p;
-    const wr_pscan *s = &p->scans[si];
     weir_rc rc;
     if (p->where &&
         (rc = wr_op_filter(p->where, b, keep_tomb, &w->cx, st)) != WEIR_OK)
@@ -222,6 +231,20 @@ static weir_rc run_rows(wr_qrun *r, worker *w, int si, wr_batch *b,
     if (r->agg)
         return wr_aggop_update(w->part ? w->part : r->agg, b, seq, neg, &w->cx,
                                &w->stats, st);
+    if (r->wscan)
+        return wr_wscanop_add(r->wscan, b, &w->stats, st);
+    return project_sink(r, w, si, b, collect, bar, out, ctx, st);
+}
+
+/* Projects the selected rows of b and sinks them (or, when collect, adds
+ * them to w's pending list, the projection kept in bar). */
+static weir_rc project_sink(wr_qrun *r, worker *w, int si, wr_batch *b,
+                            bool collect, wr_arena *bar, wr_out_fn out,
+                            void *ctx, weir_status *st)
+{
+    const wr_qplan *p = r->p;
+    const wr_pscan *s = &p->scans[si];
+    weir_rc rc;
     wr_col *oc = wr_arena_alloc(bar, sizeof(wr_col) * (size_t)(p->nout + 1));
     if (!oc)
         return nomem(st);
@@ -339,6 +362,26 @@ static weir_rc direct_out(void *ctx, const wr_qplan *p, const wr_out *o,
 {
     (void)p;
     return limited_out(ctx, o, st);
+}
+
+/* A window scan's closed window: its rows projected and sunk. */
+static weir_rc wscan_out(void *ctx, wr_batch *b, weir_status *st)
+{
+    wr_qrun *r = ctx;
+    worker *w = &r->w[0];
+    return project_sink(r, w, 0, b, false, b->ar, direct_out, r, st);
+}
+
+/* Emits the window scan's closed windows (see wr_wscanop_emit). */
+static weir_rc wscan_emit(wr_qrun *r, int64_t now_ms, bool all, weir_status *st)
+{
+    if (!r->wscan)
+        return WEIR_OK;
+    worker *w = &r->w[0];
+    weir_rc rc =
+        wr_wscanop_emit(r->wscan, now_ms, all, w->ar, wscan_out, r, st);
+    fold_stats(r, w);
+    return rc;
 }
 
 /* Runs fn(r, i) for i in 0..n-1, on n threads (the calling one too). */
@@ -481,6 +524,8 @@ static weir_rc emit_all_partitions(wr_qrun *r, weir_status *st)
 
 weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
 {
+    if (r->wscan && !r->p->proc)
+        return wscan_emit(r, 0, true, st);
     if (!r->agg)
         return WEIR_OK;
     for (int i = 0; i < r->nfin; i++)
@@ -512,6 +557,20 @@ weir_rc wr_qrun_clock(wr_qrun *r, int64_t zero_ms, int64_t batch_ms,
                 "the batch interval %lld ms",
                 (long long)a->window.advance, (long long)batch_ms);
     }
+    const wr_pwscan *ws = r->p->wscan;
+    if (r->p->proc && ws &&
+        (ws->window.size % batch_ms != 0 ||
+         (ws->window.kind == WR_W_HOPPING &&
+          ws->window.advance % batch_ms != 0)))
+        return weir_status_set(st, WEIR_E_BIND, WEIR_NOLOC,
+                               "processing-time window size %lld ms or "
+                               "advance %lld ms is not a multiple of the "
+                               "batch interval %lld ms",
+                               (long long)ws->window.size,
+                               (long long)ws->window.advance,
+                               (long long)batch_ms);
+    if (r->wscan)
+        wr_wscanop_clock(r->wscan, zero_ms);
     r->clocked = true;
     r->batch_ms = batch_ms;
     r->idle_ms = idle_ms;
@@ -539,6 +598,8 @@ weir_rc wr_qrun_tick(wr_qrun *r, int64_t now_ms, weir_status *st)
         if (rc != WEIR_OK)
             return rc;
     }
+    if (r->wscan && r->p->proc)
+        return wscan_emit(r, now_ms, false, st);
     if (!r->agg)
         return WEIR_OK;
     for (int i = 0; i < r->nfin; i++) {
@@ -558,8 +619,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     int k = r->threads;
     for (int i = 0; r->agg && i < r->nfin; i++)
         wr_aggop_begin_batch(r->fin[i]);
-    bool parallel =
-        k > 1 && !r->join && n >= 2 * WR_VECTOR && (!r->agg || r->nfin > 1);
+    bool parallel = k > 1 && !r->join && !r->wscan && n >= 2 * WR_VECTOR &&
+                    (!r->agg || r->nfin > 1);
     if (parallel || r->nfin > 1) {
         /* Stage 0: one chunk per worker (a small batch of a partitioned
          * aggregate is one chunk, so that it takes the same path). */
@@ -594,6 +655,10 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     w->part = NULL;
     rc = run_chunk(r, w, si, recs, n, direct_out, r, st);
     w->part = part;
+    if (rc == WEIR_OK && r->wscan && !r->p->proc) {
+        fold_stats(r, w);
+        return wscan_emit(r, 0, false, st);
+    }
     if (rc == WEIR_OK && r->agg) {
         wr_arena_reset(w->ar);
         rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,

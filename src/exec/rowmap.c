@@ -190,3 +190,31 @@ size_t wr_rowmap_filter(wr_rowmap *m, bool (*keep)(void *row, void *arg),
         }
     return left;
 }
+
+wr_datum *wr_row_copy(int n, const wr_type *const *types, const wr_datum *d)
+{
+    size_t bytes = sizeof(wr_datum) * (size_t)(n ? n : 1);
+    for (int i = 0; i < n; i++)
+        if (!d[i].null && types[i] && is_str(types[i]))
+            bytes += (size_t)d[i].u.str.len;
+    wr_datum *r = wr_malloc(bytes);
+    if (!r)
+        return NULL;
+    char *sp = (char *)(r + (n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        r[i] = d[i];
+        const wr_type *t = types[i];
+        if (d[i].null || !t)
+            continue;
+        if (is_str(t)) {
+            if (d[i].u.str.len)
+                memcpy(sp, d[i].u.str.p, (size_t)d[i].u.str.len);
+            r[i].u.str.p = sp;
+            sp += d[i].u.str.len;
+        } else if (t->kind == WR_T_ARRAY || t->kind == WR_T_MAP ||
+                   t->kind == WR_T_STRUCT) {
+            r[i].null = true;
+        }
+    }
+    return r;
+}

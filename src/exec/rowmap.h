@@ -56,4 +56,10 @@ void wr_rowmap_remove(wr_rowmap *m, wr_rment *e, int i);
 size_t wr_rowmap_filter(wr_rowmap *m, bool (*keep)(void *row, void *arg),
                         void *arg);
 
+/* A wr_malloc'd copy of the n datums d (types[i] their types; a NULL type
+ * is copied as is) with their strings in the same block; nested values
+ * (arrays, maps, structs) become NULL. Free with wr_free. NULL when out of
+ * memory. */
+wr_datum *wr_row_copy(int n, const wr_type *const *types, const wr_datum *d);
+
 #endif

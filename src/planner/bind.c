@@ -2597,9 +2597,20 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     bool aggregate = sel->group_by || has_agg;
     (void)agg_in_select;
 
-    if (sel->window && !aggregate)
+    /* A window scan (weir extension, Spark's window()): WINDOW without
+     * aggregation emits every row once per window, when the window closes:
+     * only with EMIT FINAL (ksqlDB rejects WINDOW without GROUP BY). */
+    bool wscan = sel->window && !aggregate && sel->emit == WR_EMIT_FINAL;
+    if (sel->window && !aggregate && !wscan)
         return err(b, sel->window->loc, WEIR_E_BIND,
                    "WINDOW clause requires a GROUP BY clause.");
+    if (wscan && sel->emit_all)
+        return err(b, sel->emit_loc, WEIR_E_BIND,
+                   "EMIT FINAL ALL KEYS needs an aggregation (GROUP BY).");
+    if (wscan && (sel->window->kind == WR_W_SESSION || ws.rows))
+        return err(b, sel->window->loc, WEIR_E_BIND,
+                   "A window without GROUP BY (a window scan) needs a "
+                   "TUMBLING or HOPPING window of time.");
     bool from_table = true;
     for (int i = 0; i < q->nsrc; i++)
         from_table = from_table && q->srcs[i].table;
@@ -2613,7 +2624,7 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
     if (sel->having && !aggregate)
         return err(b, sel->having->loc, WEIR_E_BIND,
                    "HAVING requires a GROUP BY clause or aggregate functions.");
-    if (sel->emit == WR_EMIT_FINAL && !(aggregate && sel->window))
+    if (sel->emit == WR_EMIT_FINAL && !sel->window)
         return err(b, sel->emit_loc, WEIR_E_BIND,
                    "EMIT FINAL is only supported for windowed aggregations.");
     if (sel->emit_snapshot && (!aggregate || sel->window))
@@ -2740,6 +2751,14 @@ static weir_rc bind_select(binder *b, wr_select *sel, const char *sink)
             return oom(b);
         r->partition = sel->partition_by;
         plan = r;
+    }
+    if (wscan) {
+        wr_lnode *w = lnode(b, WR_L_WINDOW, plan);
+        if (!w)
+            return oom(b);
+        w->window = ws;
+        w->emit = WR_EMIT_FINAL;
+        plan = w;
     }
     if (aggregate) {
         wr_lnode *a = lnode(b, WR_L_AGGREGATE, plan);

@@ -120,6 +120,15 @@ static void print_node(wr_buf *b, const wr_query *q, const wr_lnode *n, int ind)
         print_list(b, n->partition);
         wr_buf_putc(b, '\n');
         break;
+    case WR_L_WINDOW:
+        wr_buf_printf(b, "WindowScan: window %s size ", wk[n->window.kind]);
+        print_ms(b, n->window.size, false);
+        if (n->window.kind == 2) {
+            wr_buf_puts(b, " advance ");
+            print_ms(b, n->window.advance, false);
+        }
+        wr_buf_puts(b, "; emit FINAL\n");
+        break;
     case WR_L_AGGREGATE:
         wr_buf_puts(b, "Aggregate:");
         if (n->group) {

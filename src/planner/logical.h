@@ -29,6 +29,7 @@ typedef enum wr_lnode_kind {
     WR_L_PROJECT,
     WR_L_REPARTITION,
     WR_L_SINK,
+    WR_L_WINDOW, /* window scan: every row once per window containing it */
 } wr_lnode_kind;
 
 /* A column of a query's scope: a source column or a pseudo-column. */

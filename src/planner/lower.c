@@ -218,8 +218,12 @@ static int map_scan(void *ctx, const wr_expr *e)
             return l->p->scan_off[e->src] + e->col;
         if (e->src == WR_SRC_JOINKEY)
             return l->p->joinkey_col;
+        if (e->src == WR_SRC_WINDOW && l->p->wscan)
+            return l->p->wscan->wcol + e->col;
         return -2;
     }
+    if (e->src == WR_SRC_WINDOW && l->p->wscan)
+        return l->p->wscan->wcol + e->col;
     if (e->src == 0)
         return e->col;
     if (e->src == WR_SRC_WINDOW && l->p->scans[0].col_wstart >= 0)
@@ -519,6 +523,39 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
     return WEIR_OK;
 }
 
+/* A window scan: rows of the batch reaching the projection (the scan's or
+ * the joined wide row), plus the two window bounds. */
+static weir_rc lower_wscan(lower *l, const wr_lnode *n)
+{
+    wr_qplan *p = l->p;
+    wr_pwscan *w = wr_arena_zalloc(l->ar, sizeof *w);
+    if (!w)
+        return oom(l);
+    w->window = n->window;
+    w->proc = p->proc;
+    if (w->proc && w->window.grace > 0)
+        return weir_status_set(
+            l->st, WEIR_E_BIND, WEIR_NOLOC,
+            "GRACE PERIOD does not apply to processing-time windows: they "
+            "close at their end, when the batch of that time has run");
+    w->grace = w->window.grace >= 0 ? w->window.grace
+               : w->proc            ? 0
+                                    : LEGACY_GRACE_MS;
+    w->ncols = p->njoin ? p->wide_ncols : p->scans[0].ncols;
+    const wr_type **bt = p->njoin ? p->wide_types : p->scans[0].types;
+    w->types = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(w->ncols + 2));
+    if (!w->types)
+        return oom(l);
+    for (int i = 0; i < w->ncols; i++)
+        w->types[i] = bt[i];
+    w->wcol = w->ncols;
+    w->types[w->wcol] = wr_type_prim(WR_T_BIGINT);
+    w->types[w->wcol + 1] = wr_type_prim(WR_T_BIGINT);
+    w->ts_col = p->ts_col;
+    p->wscan = w;
+    return WEIR_OK;
+}
+
 /* Aggregation over a table (a table source, or a join of tables): the
  * rows are keyed by the table's key for TableChanges (op_table.c). */
 static weir_rc lower_table_agg(lower *l)
@@ -638,6 +675,9 @@ wr_qplan *wr_plan_lower(const wr_catalog *cat, const wr_query *q,
                     goto fail;
             }
     }
+    const wr_lnode *wn = find_node(proj, WR_L_WINDOW);
+    if (wn && (rc = lower_wscan(&l, wn)) != WEIR_OK)
+        goto fail;
     p->nout = proj->ncols;
     p->out = wr_arena_zalloc(ar, sizeof(void *) * (size_t)(p->nout + 1));
     if (!p->out)

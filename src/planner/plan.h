@@ -116,6 +116,20 @@ typedef struct wr_pagg {
     int tts_col;            /* their ROWTIME */
 } wr_pagg;
 
+/* A window scan (WINDOW without aggregation, Spark's window()): the rows
+ * that reach the projection are kept and, when a window closes, every row
+ * it contains is projected again, with WINDOWSTART/WINDOWEND as two extra
+ * columns after the batch's (at `wcol`). */
+typedef struct wr_pwscan {
+    wr_window_spec window; /* TUMBLING or HOPPING of time */
+    int64_t grace;         /* effective grace in ms (event time) */
+    bool proc;             /* processing time: Spark's alignment */
+    int ncols;             /* columns of a kept row (the batch's) */
+    const wr_type **types; /* ncols + 2 types (window bounds last) */
+    int wcol;              /* = ncols: WINDOWSTART, then WINDOWEND */
+    int ts_col;            /* the rows' ROWTIME */
+} wr_pwscan;
+
 /* One binary join of a left-deep join tree: the rows of scans 0..j (the
  * left side, a stream or a join result) with scan j+1 (the right side). */
 typedef struct wr_pjoin {
@@ -146,6 +160,7 @@ typedef struct wr_qplan {
                           or the wide row's join timestamp */
     wr_xexpr *where;   /* over the scan batch, or NULL */
     wr_pagg *agg;      /* aggregation, or NULL */
+    wr_pwscan *wscan;  /* window scan, or NULL */
     int nout;          /* output columns = sink columns */
     wr_xexpr **out;    /* over the scan batch, or the aggregate batch */
     wr_psink sink;     /* output */
