@@ -759,6 +759,15 @@ static void dag_nodes(wr_buf *b, const wr_qplan *p, bool dot)
                           p->agg->ntkey, p->agg->ntkey == 1 ? "" : "s");
         if (p->where)
             wr_buf_printf(b, "  -> %s\n", n1);
+        if (p->wscan)
+            wr_buf_printf(b,
+                          "  -> WindowScan %s size=%lldms advance=%lldms "
+                          "(rows kept until their windows close)\n",
+                          wkind[p->wscan->window.kind],
+                          (long long)p->wscan->window.size,
+                          (long long)(p->wscan->window.kind == WR_W_HOPPING
+                                          ? p->wscan->window.advance
+                                          : p->wscan->window.size));
         wr_buf_printf(b, "  -> %s\n", n2);
         if (p->agg) {
             wr_buf_printf(b, "Shuffle: hash of the %d group key%s\n",
