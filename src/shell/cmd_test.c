@@ -48,6 +48,10 @@ typedef struct trec {
     int64_t ts;
     bool windowed;
     int64_t ws, we;
+    /* Where the record sits in processing order: input i is 2i; a record
+     * a query writes while processing a record of position p is p | 1
+     * (right after that input, as ksqlDB's test driver interleaves). */
+    int64_t pos;
 } trec;
 
 typedef struct topic {
@@ -75,6 +79,7 @@ typedef struct runner {
     int64_t idle_ms; /* --idle-timeout */
     int64_t until;   /* --until: last batch time, INT64_MIN: none */
     int64_t start;   /* --start: time before batch 1, INT64_MIN: none */
+    int64_t cur_pos; /* position of the record being processed */
 } runner;
 
 /* Time of the batch that holds records of timestamp ts: batches are
@@ -130,6 +135,7 @@ static weir_rc on_output(void *ctx, const wr_qplan *p, const wr_out *o,
     const wr_psink *s = &p->sink;
     topic *t = topic_get(r, s->topic, true);
     trec *x = topic_add(t);
+    x->pos = r->cur_pos | 1;
     x->ts = o->ts;
     x->windowed = o->windowed;
     x->ws = o->wstart;
@@ -261,46 +267,49 @@ static void to_record(const wr_pscan *s, const char *tname, const trec *x,
     }
 }
 
-/* One record of the feed of a query: which scan and which topic record. */
+/* One record of the feed of a query: which scan and which topic record.
+ * Topics are named by index: a query's output may add topics (and move
+ * the topic array) while the feed is read. */
 typedef struct feed {
     int si;
-    topic *t;
-    int i;
+    int ti;      /* topic index in runner.t */
+    int i;       /* record index in the topic */
+    int64_t pos; /* the record's trec.pos */
 } feed;
+
+#define FREC(r, fe) (&(r)->t[(fe).ti].r[(fe).i])
+
+/* Processing order: position, then topic and index (a total order). */
+static int feed_cmp(const void *a, const void *b)
+{
+    const feed *x = a, *y = b;
+    if (x->pos != y->pos)
+        return x->pos < y->pos ? -1 : 1;
+    if (x->ti != y->ti)
+        return x->ti < y->ti ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
 
 static int run_query(runner *r, tquery *q, weir_status *st)
 {
     const wr_qplan *p = q->plan;
     feed *f = NULL;
     int nf = 0, fcap = 0;
-    /* Inputs of the query's topics in file order (the input topics hold
-     * only input records at this point, in file order, interleaved across
-     * topics by their position), then the other source topics. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int si = 0; si < p->nscan; si++) {
-            topic *t = topic_get(r, p->scans[si].topic, false);
-            if (!t || t->from_inputs != (pass == 0))
-                continue;
-            for (int i = 0; i < t->n; i++) {
-                if (nf == fcap) {
-                    fcap = fcap ? fcap * 2 : 64;
-                    f = realloc(f, sizeof *f * (size_t)fcap);
-                }
-                f[nf++] = (feed){si, t, i};
+    /* The records of the query's topics in processing order: inputs in
+     * file order, each record an earlier query wrote right after the
+     * record it came from (trec.pos). */
+    for (int si = 0; si < p->nscan; si++) {
+        topic *t = topic_get(r, p->scans[si].topic, false);
+        for (int i = 0; t && i < t->n; i++) {
+            if (nf == fcap) {
+                fcap = fcap ? fcap * 2 : 64;
+                f = realloc(f, sizeof *f * (size_t)fcap);
             }
+            f[nf++] = (feed){si, (int)(t - r->t), i, t->r[i].pos};
         }
     }
-    /* Order the inputs by their position in the input file. */
-    for (int i = 1; i < nf; i++) {
-        feed x = f[i];
-        int j = i - 1;
-        while (j >= 0 && f[j].t->from_inputs && x.t->from_inputs &&
-               f[j].t->r[f[j].i].vlen > x.t->r[x.i].vlen) {
-            f[j + 1] = f[j];
-            j--;
-        }
-        f[j + 1] = x;
-    }
+    if (nf > 1)
+        qsort(f, (size_t)nf, sizeof *f, feed_cmp);
     int rc = T_OK;
     wr_buf kb = WR_BUF_INIT, vb = WR_BUF_INIT;
     wr_record *recs = malloc(sizeof *recs * (size_t)(nf + 1));
@@ -313,7 +322,7 @@ static int run_query(runner *r, tquery *q, weir_status *st)
     bool dense = B > 0 && (p->proc || r->idle_ms > 0 || r->until != INT64_MIN);
     if (B > 0) {
         int64_t zero = r->start != INT64_MIN ? r->start
-                       : nf ? batch_of(r, f[0].t->r[f[0].i].ts) - B
+                       : nf ? batch_of(r, FREC(r, f[0])->ts) - B
                             : 0;
         if (wr_qrun_clock(q->run, zero, B, r->idle_ms, st) != WEIR_OK)
             rc = T_FAILED;
@@ -324,7 +333,7 @@ static int run_query(runner *r, tquery *q, weir_status *st)
          * records of the same scan within the same interval. */
         int j = i + 1;
         if (B > 0) {
-            int64_t bt = batch_of(r, f[i].t->r[f[i].i].ts);
+            int64_t bt = batch_of(r, FREC(r, f[i])->ts);
             while (bt > now && rc == T_OK) {
                 if (wr_qrun_tick(q->run, now, st) != WEIR_OK)
                     rc = T_FAILED;
@@ -333,16 +342,16 @@ static int run_query(runner *r, tquery *q, weir_status *st)
                     now = bt;
             }
             while (j < nf && f[j].si == f[i].si &&
-                   batch_of(r, f[j].t->r[f[j].i].ts) <= now)
+                   batch_of(r, FREC(r, f[j])->ts) <= now)
                 j++;
         }
         wr_buf_reset(&kb);
         wr_buf_reset(&vb);
         for (int k = i; k < j; k++)
-            to_record(&p->scans[f[k].si], f[k].t->name, &f[k].t->r[f[k].i], k,
+            to_record(&p->scans[f[k].si], r->t[f[k].ti].name, FREC(r, f[k]), k,
                       &kb, &vb, r->ar, &recs[k - i]);
         for (int k = i; k < j; k++) {
-            const trec *x = &f[k].t->r[f[k].i];
+            const trec *x = FREC(r, f[k]);
             if (x->input) {
                 wr_record *rec = &recs[k - i];
                 if (x->jkey && x->jkey->kind != WR_J_NULL)
@@ -351,6 +360,7 @@ static int run_query(runner *r, tquery *q, weir_status *st)
                     rec->value = vb.s + (uintptr_t)rec->value;
             }
         }
+        r->cur_pos = f[j - 1].pos;
         if (rc == T_OK &&
             wr_qrun_batch(q->run, f[i].si, recs, j - i, st) != WEIR_OK)
             rc = T_FAILED;
@@ -737,7 +747,7 @@ int wr_cmd_test(int argc, char **argv)
         fprintf(stderr, "weir test: %s: %s\n", sfile, strerror(errno));
         return T_USAGE;
     }
-    /* Inputs into their topics, in file order; vlen holds the position. */
+    /* Inputs into their topics, in file order (pos: 2 * index). */
     const wr_jval *il = inputs ? wr_json_get(inputs, "inputs") : NULL;
     for (int i = 0; il && il->kind == WR_J_ARR && i < il->n; i++) {
         const wr_jval *x = il->items[i];
@@ -750,7 +760,7 @@ int wr_cmd_test(int argc, char **argv)
         rec->input = true;
         rec->jkey = wr_json_get(x, "key");
         rec->jval = wr_json_get(x, "value");
-        rec->vlen = i;
+        rec->pos = 2 * (int64_t)i;
         const wr_jval *ts = wr_json_get(x, "timestamp");
         rec->ts = ts && ts->kind == WR_J_NUM ? strtoll(ts->s, NULL, 10) : 0;
         const wr_jval *w = wr_json_get(x, "window");
