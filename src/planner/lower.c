@@ -272,6 +272,23 @@ static int64_t gcd64(int64_t a, int64_t b)
     return a;
 }
 
+/* The grace period of a time window: as written, else 0 for processing
+ * time and ksqlDB's legacy 24 hours for event time. False (st set) when a
+ * processing-time window is given one: it closes at its end. */
+static bool effective_grace(lower *l, const wr_window_spec *w, bool proc,
+                            int64_t *grace)
+{
+    if (proc && w->grace > 0) {
+        weir_status_set(
+            l->st, WEIR_E_BIND, WEIR_NOLOC,
+            "GRACE PERIOD does not apply to processing-time windows: they "
+            "close at their end, when the batch of that time has run");
+        return false;
+    }
+    *grace = w->grace >= 0 ? w->grace : proc ? 0 : LEGACY_GRACE_MS;
+    return true;
+}
+
 static weir_rc lower_agg(lower *l, const wr_lnode *n)
 {
     wr_pagg *g = wr_arena_zalloc(l->ar, sizeof *g);
@@ -356,14 +373,8 @@ static weir_rc lower_agg(lower *l, const wr_lnode *n)
     g->emit_all = n->emit_all;
     g->snapshot = n->emit_snapshot;
     g->proc = l->p->proc;
-    if (g->proc && g->window.kind && g->window.grace > 0)
-        return weir_status_set(
-            l->st, WEIR_E_BIND, WEIR_NOLOC,
-            "GRACE PERIOD does not apply to processing-time windows: they "
-            "close at their end, when the batch of that time has run");
-    g->grace = g->window.grace >= 0 ? g->window.grace
-               : g->proc            ? 0
-                                    : LEGACY_GRACE_MS;
+    if (g->window.kind && !effective_grace(l, &g->window, g->proc, &g->grace))
+        return l->st->code;
     if (g->window.kind == WR_W_TUMBLING)
         g->pane = g->window.size;
     else if (g->window.kind == WR_W_HOPPING)
@@ -533,14 +544,8 @@ static weir_rc lower_wscan(lower *l, const wr_lnode *n)
         return oom(l);
     w->window = n->window;
     w->proc = p->proc;
-    if (w->proc && w->window.grace > 0)
-        return weir_status_set(
-            l->st, WEIR_E_BIND, WEIR_NOLOC,
-            "GRACE PERIOD does not apply to processing-time windows: they "
-            "close at their end, when the batch of that time has run");
-    w->grace = w->window.grace >= 0 ? w->window.grace
-               : w->proc            ? 0
-                                    : LEGACY_GRACE_MS;
+    if (!effective_grace(l, &w->window, w->proc, &w->grace))
+        return l->st->code;
     w->ncols = p->njoin ? p->wide_ncols : p->scans[0].ncols;
     const wr_type **bt = p->njoin ? p->wide_types : p->scans[0].types;
     w->types = wr_arena_zalloc(l->ar, sizeof(void *) * (size_t)(w->ncols + 2));
