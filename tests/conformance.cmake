@@ -120,3 +120,16 @@ add_test(NAME docs_operators
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/gen-operators.py
           --check ${PROJECT_SOURCE_DIR}/docs/operators.md)
 set_tests_properties(docs_operators PROPERTIES LABELS conformance TIMEOUT 60)
+
+# Spark's backpressure (PID rate estimator, Kafka maxRatePerPartition per
+# batch) through src/connectors/rate.c: every case must pass.
+set(WEIR_RATE_CASES
+    ${PROJECT_SOURCE_DIR}/../shared/conformance/spark/rate_cases.jsonl)
+if(EXISTS ${WEIR_RATE_CASES})
+  add_test(NAME conformance_rate_run
+    COMMAND ${Python3_EXECUTABLE} ${WEIR_CONFORMANCE_DIR}/run-rate
+            --driver $<TARGET_FILE:rate_driver> ${WEIR_RATE_CASES})
+  set_tests_properties(conformance_rate_run PROPERTIES
+    LABELS conformance TIMEOUT 120 ENVIRONMENT
+    "ASAN_OPTIONS=exitcode=86:detect_leaks=1;UBSAN_OPTIONS=halt_on_error=1:exitcode=87:print_stacktrace=1")
+endif()

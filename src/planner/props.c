@@ -18,6 +18,9 @@ static const wr_prop_def defs[] = {
     {"FORMAT", WR_PK_FORMAT, BOTH, "Sets both the key and the value format."},
     {"KAFKA_TOPIC", WR_PK_STRING, BOTH,
      "The Kafka topic that backs the stream or table."},
+    {"KAFKA_PARTITIONS", WR_PK_STRING, WR_PROP_SOURCE,
+     "Read only these partitions of the topic, e.g. '0,2' (Spark's "
+     "Assign)."},
     {"KEY_DELIMITER", WR_PK_STRING, BOTH,
      "Field delimiter of DELIMITED keys (default ',')."},
     {"KEY_FORMAT", WR_PK_FORMAT, BOTH,
@@ -37,6 +40,9 @@ static const wr_prop_def defs[] = {
      "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
     {"TIMESTAMP_FORMAT", WR_PK_STRING, BOTH,
      "Pattern for parsing a STRING TIMESTAMP column."},
+    {"TOPIC_PATTERN", WR_PK_BOOL, WR_PROP_SOURCE,
+     "KAFKA_TOPIC is a regular expression: read every matching topic, "
+     "those created later too (Spark's SubscribePattern)."},
     {"VALUE_DELIMITER", WR_PK_STRING, BOTH,
      "Field delimiter of DELIMITED values (default ',')."},
     {"VALUE_FORMAT", WR_PK_FORMAT, BOTH,

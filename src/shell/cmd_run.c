@@ -30,15 +30,10 @@
 #include "shell/diag.h"
 #include "shell/shell.h"
 
-typedef struct runout {
-    FILE *file;  /* FILE= sink, or NULL: stdout as JSON */
-    wr_buf line; /* scratch */
-} runout;
-
-static weir_rc print_row(void *ctx, const wr_qplan *p, const wr_out *o,
+weir_rc wr_run_print_row(void *ctx, const wr_qplan *p, const wr_out *o,
                          weir_status *st)
 {
-    runout *ro = ctx;
+    wr_runout *ro = ctx;
     (void)st;
     if (ro->file) {
         if (o->value) {
@@ -96,7 +91,7 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
                 p->id, p->scans[0].name);
         return 1;
     }
-    runout ro = {NULL, WR_BUF_INIT};
+    wr_runout ro = {NULL, WR_BUF_INIT};
     wr_file_source *fs = wr_file_source_open(p->scans[0].file, &st);
     if (!fs) {
         fprintf(stderr, "weir run: %s\n", st.msg);
@@ -111,7 +106,7 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
             return 1;
         }
     }
-    wr_qrun *r = wr_qrun_new(p, threads, print_row, &ro, &st);
+    wr_qrun *r = wr_qrun_new(p, threads, wr_run_print_row, &ro, &st);
     int rc = r ? 0 : 1;
     int64_t next = now_ms();
     /* The batch clock, as Spark's: the first batch is at the next multiple
@@ -177,12 +172,96 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
     return rc;
 }
 
+/* Whether a query reads a Kafka topic (a source without FILE=), or writes
+ * one (a sink without FILE= when the session names Kafka servers). */
+static bool uses_kafka(const wr_catalog *cat, const wr_qplan *p)
+{
+    for (int i = 0; i < p->nscan; i++)
+        if (!p->scans[i].file)
+            return true;
+    return p->sink.name && !p->sink.file_sink &&
+           wr_catalog_get_prop(cat, "kafka.bootstrap.servers");
+}
+
+/* Applies "KEY=VALUE" as SET 'KEY' = 'VALUE' (from where: -c or a file
+ * line), reporting a refused property. */
+static bool apply_set(weir_engine *e, const char *kv, const char *where)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv) {
+        fprintf(stderr, "weir run: %s: '%s' is not KEY=VALUE\n", where, kv);
+        return false;
+    }
+    char key[256];
+    size_t kl = (size_t)(eq - kv);
+    while (kl && (kv[kl - 1] == ' ' || kv[kl - 1] == '\t'))
+        kl--;
+    if (kl >= sizeof key) {
+        fprintf(stderr, "weir run: %s: key too long\n", where);
+        return false;
+    }
+    memcpy(key, kv, kl);
+    key[kl] = '\0';
+    const char *v = eq + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    weir_status st;
+    if (!wr_props_session_known(key)) {
+        fprintf(stderr,
+                "weir run: %s: unknown property '%s' (librdkafka properties "
+                "are kafka.<name>)\n",
+                where, key);
+        return false;
+    }
+    if (wr_catalog_set_prop(wr_engine_catalog(e), key, v, &st) != WEIR_OK) {
+        fprintf(stderr, "weir run: %s: %s\n", where, st.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Reads a .properties file of KEY=VALUE lines into the session. Returns
+ * 0, or non-zero after reporting. */
+static int apply_config(weir_engine *e, const char *path)
+{
+    size_t len;
+    char *text = wr_shell_read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "weir run: --config %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    int rc = 0, line = 0;
+    for (char *p = text, *nl; rc == 0 && p && *p; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        line++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strlen(p);
+        while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+            p[--n] = '\0';
+        if (!*p || *p == '#' || *p == '!')
+            continue;
+        char where[300];
+        snprintf(where, sizeof where, "%s:%d", path, line);
+        rc = apply_set(e, p, where) ? 0 : 1;
+    }
+    free(text);
+    return rc;
+}
+
 int wr_cmd_run(int argc, char **argv)
 {
     int threads = 1;
     size_t batch_bytes = 64u << 20;
     int64_t interval = 0;
-    const char *file = NULL;
+    const char *file = NULL, *config = NULL;
+    bool until_caught_up = false;
+    const char **sets = calloc((size_t)argc + 1, sizeof(char *));
+    int nsets = 0;
+    if (!sets)
+        return 1;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             const char *v = argv[++i];
@@ -202,9 +281,18 @@ int wr_cmd_run(int argc, char **argv)
                         argv[i]);
                 return 2;
             }
+        } else if (!strcmp(argv[i], "--until-caught-up")) {
+            until_caught_up = true;
+        } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+            sets[nsets++] = argv[++i];
+        } else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+            config = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "usage: weir run [--threads K] [--batch-bytes N] "
-                            "[--batch-interval D] FILE.sql\n");
+            fprintf(
+                stderr,
+                "usage: weir run [--threads K] [--batch-bytes N] "
+                "[--batch-interval D] [--until-caught-up] [-c KEY=VALUE]... "
+                "[--config FILE.properties] FILE.sql\n");
             return 2;
         } else {
             file = argv[i];
@@ -225,6 +313,17 @@ int wr_cmd_run(int argc, char **argv)
     int rc = e ? 0 : 1;
     size_t pos = 0;
     int nq = 0;
+    /* Properties from --config (KEY=VALUE lines, # comments; Java's
+     * .properties without continuations) then -c, as SET statements. */
+    if (rc == 0 && config && (rc = apply_config(e, config)) != 0)
+        rc = 2;
+    for (int i = 0; rc == 0 && i < nsets; i++)
+        rc = apply_set(e, sets[i], "-c") ? 0 : 2;
+    free(sets);
+    /* Queries that read Kafka run together after the whole file. */
+    wr_qplan **streaming = NULL;
+    weir_stmt **sstmts = NULL;
+    int nstream = 0;
     while (rc == 0 && pos < len) {
         weir_stmt *s = NULL;
         if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
@@ -257,6 +356,23 @@ int wr_cmd_run(int argc, char **argv)
             wr_diag_print(stderr, file, sql, len, &st);
             rc = 1;
         }
+        if (rc == 0 && plan && uses_kafka(wr_engine_catalog(e), plan)) {
+            wr_qplan **np =
+                realloc(streaming, sizeof *np * (size_t)(nstream + 1));
+            weir_stmt **ns =
+                realloc(sstmts, sizeof *ns * (size_t)(nstream + 1));
+            if (np)
+                streaming = np;
+            if (ns)
+                sstmts = ns;
+            if (!np || !ns) {
+                rc = 1;
+            } else { /* the plan borrows the statement: keep both */
+                streaming[nstream] = plan;
+                sstmts[nstream++] = s;
+                continue;
+            }
+        }
         if (rc == 0 && plan) {
             /* SET 'batch.interval' applies unless given on the command
              * line. */
@@ -274,6 +390,27 @@ int wr_cmd_run(int argc, char **argv)
         wr_plan_free(plan);
         weir_stmt_free(s);
     }
+    if (rc == 0 && nstream) {
+        const char *bi =
+            wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
+        const char *it =
+            wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
+        int64_t idle = it ? wr_props_duration_ms(it) : 0;
+        wr_runopts o = {threads,
+                        interval ? interval
+                        : bi     ? wr_props_duration_ms(bi)
+                                 : 0,
+                        idle > 0 ? idle : 0, until_caught_up};
+        if (o.interval < 0)
+            o.interval = 0;
+        rc = wr_run_stream(e, streaming, nstream, &o);
+    }
+    for (int i = 0; i < nstream; i++) {
+        wr_plan_free(streaming[i]);
+        weir_stmt_free(sstmts[i]);
+    }
+    free(streaming);
+    free(sstmts);
     weir_engine_free(e);
     free(sql);
     return rc;

@@ -31,6 +31,12 @@ static void usage(FILE *out)
         "  run [--threads K] [--batch-interval D] FILE.sql\n"
         "                              run the file's queries (FILE sources);\n"
         "                              push-query rows go to stdout\n"
+        "  broker [--brokers N] [--topic NAME:PARTITIONS]... [--port P]\n"
+        "                              a development Kafka cluster "
+        "(librdkafka's\n"
+        "                              mock cluster) on loopback\n"
+        "  datagen --topic T --quickstart pageviews|users|orders ...\n"
+        "                              produce sample events to Kafka\n"
         "  test -s STMTS.sql -i INPUT.json [-o EXPECTED.json] [--actual F]\n"
         "                              run statements over test inputs "
         "(ksqlDB\n"
@@ -214,6 +220,10 @@ int main(int argc, char **argv)
         return wr_cmd_test(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return wr_cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "broker"))
+        return wr_cmd_broker(argc - 2, argv + 2);
+    if (!strcmp(cmd, "datagen"))
+        return wr_cmd_datagen(argc - 2, argv + 2);
     fprintf(stderr, "weir: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

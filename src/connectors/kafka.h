@@ -1,0 +1,154 @@
+/*
+ * kafka.h: Kafka through librdkafka: client configuration, the embedded
+ * development broker, the direct source and the producer sink.
+ *
+ * Configuration. Every librdkafka property passes through: the session's
+ * `kafka.<property>` settings (SET, `-c`, `--config`) apply to every
+ * client; `bootstrap.servers = 'embedded'` means the process's own mock
+ * cluster (wr_kbroker), started on first use.
+ *
+ * The source is Spark's Direct API: the driver plans each batch as an
+ * offset range [from, until) per topic-partition before reading anything
+ * (until = min(high watermark, from + the batch's allowance)), then
+ * fetches exactly those ranges; the next batch starts where this one
+ * ended. Records of a batch borrow the fetched messages until the next
+ * fetch. Offsets are committed to the consumer group after a batch.
+ *
+ * The sink produces each output record (idempotent producer by default,
+ * Java's murmur2 partitioner) and, at the end of a batch, waits for every
+ * delivery report: any delivery error fails the batch with its topic,
+ * partition and reason.
+ *
+ * Secrets: property values whose names contain "password", "secret" or
+ * "keytab" are printed as [hidden] (wr_kafka_prop_shown).
+ */
+#ifndef WEIR_CONNECTORS_KAFKA_H
+#define WEIR_CONNECTORS_KAFKA_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "exec/exec.h"
+#include "planner/catalog.h"
+
+/* ---- configuration --------------------------------------------------- */
+
+/* A new librdkafka configuration for a producer (or a consumer) with
+ * weir's defaults and every session property `kafka.X` of cat as X (the
+ * other kind of client's properties are left out); no bootstrap servers,
+ * or `embedded`, start (or reuse) the process's mock cluster. Caller owns
+ * the result (rd_kafka_new consumes it). NULL with st set (WEIR_E_BIND
+ * naming the property) when librdkafka refuses a property. */
+rd_kafka_conf_t *wr_kafka_conf(const wr_catalog *cat, bool producer,
+                               weir_status *st);
+
+/* 'P' for a producer-only librdkafka property, 'C' for a consumer-only
+ * one, 0 for the others. */
+int wr_kafka_prop_kind(const char *key);
+
+/* A flag the waiting loops of the Kafka clients watch (metadata retries,
+ * fetches): once it is set they give up with WEIR_E_IO "interrupted".
+ * NULL: none. */
+void wr_kafka_set_interrupt(volatile int *flag);
+bool wr_kafka_interrupted(void);
+
+/* The value to print for property key: "[hidden]" for secrets. */
+const char *wr_kafka_prop_shown(const char *key, const char *value);
+
+/* ---- the embedded broker (librdkafka's mock cluster) ----------------- */
+
+typedef struct wr_kbroker wr_kbroker;
+
+/* Starts a mock cluster of nbrokers brokers on loopback. The process has
+ * at most one; wr_kbroker_embedded returns it (starting it with one broker
+ * on first use). NULL with st set on failure. */
+wr_kbroker *wr_kbroker_start(int nbrokers, weir_status *st);
+wr_kbroker *wr_kbroker_embedded(weir_status *st);
+/* Its bootstrap servers ("127.0.0.1:port,..."), owned by the broker. */
+const char *wr_kbroker_bootstrap(const wr_kbroker *b);
+/* Creates topic with partitions (no-op when it exists). */
+weir_rc wr_kbroker_topic(wr_kbroker *b, const char *topic, int partitions,
+                         weir_status *st);
+/* The mock cluster, for fault injection (rdkafka_mock.h). */
+struct rd_kafka_mock_cluster_s *wr_kbroker_mock(wr_kbroker *b);
+void wr_kbroker_stop(wr_kbroker *b);
+
+/* ---- the direct source ----------------------------------------------- */
+
+typedef struct wr_ksource wr_ksource;
+
+/* One planned slice: [from, until) of a topic-partition. */
+typedef struct wr_krange {
+    const char *topic; /* owned by the source */
+    int32_t partition;
+    int64_t from, until;
+    int64_t high; /* high watermark when planned */
+} wr_krange;
+
+/* How a source reads. */
+typedef struct wr_ksource_opts {
+    const char *topic;    /* a topic, or a regex when pattern is set */
+    bool pattern;         /* SubscribePattern: every matching topic */
+    const int32_t *parts; /* Assign: only these partitions, or NULL */
+    int nparts;
+    bool latest;               /* no committed offset: start at the end */
+    const char *group;         /* consumer group for offset commits */
+    int64_t max_per_partition; /* records per partition per batch, 0: all */
+} wr_ksource_opts;
+
+/* Opens a source with configuration conf (consumed, also on failure).
+ * NULL with st set. */
+wr_ksource *wr_ksource_open(rd_kafka_conf_t *conf, const wr_ksource_opts *o,
+                            weir_status *st);
+void wr_ksource_close(wr_ksource *s);
+
+/* Caps of one batch: given n partitions' starts and high watermarks,
+ * writes limit[i], the most records partition i may give (-1: no cap). */
+typedef void (*wr_klimit_fn)(void *ctx, int n, const int64_t *from,
+                             const int64_t *high, int64_t *limit);
+
+/* Plans the next batch: the topic-partitions (new ones matching a pattern
+ * included) and their ranges, capped by limit_fn (or, when it is NULL,
+ * by max_per_partition). *ranges (owned by the source, valid until the
+ * next plan) gets n ranges. */
+weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
+                        const wr_krange **ranges, int *n, weir_status *st);
+
+/* Fetches exactly the planned ranges: *recs gets n records in partition
+ * order then offset order (borrowed until the next plan). Waits (retrying
+ * through broker outages, reporting on stderr every few seconds) until
+ * every range is complete. */
+weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
+                         weir_status *st);
+
+/* The batch was processed: its ranges' ends become the next batch's
+ * starts and are committed to the consumer group (asynchronously). */
+weir_rc wr_ksource_done(wr_ksource *s, weir_status *st);
+
+/* Total records waiting (high watermark - position) over the partitions
+ * of the last plan. */
+int64_t wr_ksource_lag(const wr_ksource *s);
+
+/* Cron mode: from now on every partition ends at its high watermark of
+ * the next plan (partitions found later, at theirs when found), and
+ * wr_ksource_at_end tells when every partition has been read up to its
+ * end. */
+void wr_ksource_stop_at_end(wr_ksource *s);
+bool wr_ksource_at_end(const wr_ksource *s);
+
+/* ---- the producer sink ----------------------------------------------- */
+
+typedef struct wr_ksink wr_ksink;
+
+/* A producer to topic with configuration conf (consumed). NULL with st
+ * set. */
+wr_ksink *wr_ksink_open(rd_kafka_conf_t *conf, const char *topic,
+                        weir_status *st);
+/* Produces one record (copied; windowed keys get Kafka Streams' window
+ * suffix). Fails only when the local queue is full beyond waiting. */
+weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st);
+/* Waits for every delivery report of what was put since the last flush;
+ * a failed delivery fails with its topic[partition] and reason. */
+weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st);
+void wr_ksink_close(wr_ksink *k);
+
+#endif

@@ -1,0 +1,473 @@
+/*
+ * run_stream.c: the streaming loop of `weir run`: the queries that read
+ * Kafka run together, one micro-batch after the other (Spark Streaming's
+ * JobGenerator), until SIGINT or SIGTERM (or, in cron mode, until every
+ * source has been read up to where it ended at start).
+ *
+ * One batch of one query: plan every source's offset ranges (the
+ * direct API: decided before reading, capped by the rate limits), fetch
+ * exactly them, run them through the query (the records of several
+ * sources merged by timestamp), tick the clock, wait for every delivery
+ * of the sink, then commit the sources' offsets. A sink that fails to
+ * deliver stops the query with the reason and leaves the batch
+ * uncommitted, so a restart reads it again (at least once; exactly once
+ * comes with checkpoints). The next batch is planned only when this one
+ * has been handed off: a slow sink slows the reading, memory stays flat.
+ *
+ * Memory: the loop owns its query runs, sources and sinks; records borrow
+ * the sources' buffers for one batch.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "connectors/file_source.h"
+#include "connectors/kafka.h"
+#include "planner/props.h"
+#include "shell/shell.h"
+
+static volatile int stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+typedef struct rscan {
+    wr_ksource *ks;     /* a Kafka source, or */
+    wr_file_source *fs; /* a file read once */
+    bool eof;           /* the file is done */
+    const wr_record *recs;
+    int n;
+} rscan;
+
+typedef struct rquery {
+    wr_qplan *p;
+    wr_qrun *r;
+    rscan *sc;      /* p->nscan */
+    wr_runout out;  /* FILE= sink or stdout */
+    wr_ksink *sink; /* Kafka sink, or NULL */
+    bool done;
+    int64_t batches;
+    /* Merge of several sources' records by timestamp. */
+    int *ord;
+    int cord;
+} rquery;
+
+typedef struct runner {
+    weir_engine *e;
+    const wr_catalog *cat;
+    const wr_runopts *o;
+    int64_t max_rate; /* kafka.max.rate.per.partition, 0: none */
+    int64_t min_rate; /* kafka.min.rate.per.partition */
+} runner;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t epoch_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool embedded(const wr_catalog *cat)
+{
+    const char *bs = wr_catalog_get_prop(cat, "kafka.bootstrap.servers");
+    return !bs || !strcasecmp(bs, "embedded");
+}
+
+/* The embedded broker creates the topics a query uses, with the
+ * PARTITIONS of their stream or table (1 by default). */
+static weir_rc ensure_topic(runner *rn, const char *topic, const char *src,
+                            weir_status *st)
+{
+    if (!embedded(rn->cat))
+        return WEIR_OK;
+    wr_kbroker *b = wr_kbroker_embedded(st);
+    if (!b)
+        return st->code;
+    const wr_source *s = src ? wr_catalog_get(rn->cat, src) : NULL;
+    return wr_kbroker_topic(b, topic, s && s->partitions ? s->partitions : 1,
+                            st);
+}
+
+/* Per-partition caps of one batch: kafka.max.rate.per.partition records
+ * per second of batch interval (at least kafka.min.rate.per.partition). */
+static void rate_caps(void *ctx, int n, const int64_t *from,
+                      const int64_t *high, int64_t *limit)
+{
+    const runner *rn = ctx;
+    (void)from;
+    (void)high;
+    int64_t iv = rn->o->interval > 0 ? rn->o->interval : 1000;
+    for (int i = 0; i < n; i++) {
+        limit[i] = -1;
+        if (rn->max_rate > 0) {
+            int64_t c = rn->max_rate * iv / 1000;
+            limit[i] = c > rn->min_rate ? c : rn->min_rate;
+        }
+    }
+}
+
+static weir_rc kafka_out(void *ctx, const wr_qplan *p, const wr_out *o,
+                         weir_status *st)
+{
+    (void)p;
+    rquery *q = ctx;
+    return wr_ksink_put(q->sink, o, st);
+}
+
+static const char *prop_of(const wr_catalog *cat, const char *src,
+                           const char *key)
+{
+    const wr_source *s = wr_catalog_get(cat, src);
+    for (int i = 0; s && i < s->nprops; i++)
+        if (!strcasecmp(s->props[i].key, key))
+            return s->props[i].value;
+    return NULL;
+}
+
+/* Opens query q's sources and sink. */
+static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
+{
+    const wr_qplan *p = q->p;
+    q->sc = calloc((size_t)p->nscan, sizeof *q->sc);
+    if (!q->sc)
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    const char *reset = wr_catalog_get_prop(rn->cat, "auto.offset.reset");
+    if (!reset)
+        reset = wr_catalog_get_prop(rn->cat, "kafka.auto.offset.reset");
+    for (int i = 0; i < p->nscan; i++) {
+        const wr_pscan *s = &p->scans[i];
+        if (s->file) {
+            q->sc[i].fs = wr_file_source_open(s->file, st);
+            if (!q->sc[i].fs)
+                return st->code;
+            continue;
+        }
+        const char *pat = prop_of(rn->cat, s->name, "TOPIC_PATTERN");
+        bool pattern = pat && !strcasecmp(pat, "true");
+        if (!pattern) {
+            weir_rc rc = ensure_topic(rn, s->topic, s->name, st);
+            if (rc != WEIR_OK)
+                return rc;
+        }
+        int32_t parts[256];
+        int np = 0;
+        const char *pl = prop_of(rn->cat, s->name, "KAFKA_PARTITIONS");
+        for (const char *c = pl; c && *c && np < 256;) {
+            char *end;
+            long v = strtol(c, &end, 10);
+            if (end == c || v < 0)
+                return weir_status_set(st, WEIR_E_BIND, WEIR_NOLOC,
+                                       "%s: KAFKA_PARTITIONS '%s' is not a "
+                                       "list of partition numbers",
+                                       s->name, pl);
+            parts[np++] = (int32_t)v;
+            c = end;
+            while (*c == ',' || *c == ' ')
+                c++;
+        }
+        /* One consumer group per query (ksqlDB's query application id):
+         * the group's committed offsets are that query's progress. */
+        char group[300];
+        const char *g = wr_catalog_get_prop(rn->cat, "kafka.group.id");
+        snprintf(group, sizeof group, "%s-%s", g ? g : "weir", p->id);
+        wr_ksource_opts ko = {s->topic,
+                              pattern,
+                              np ? parts : NULL,
+                              np,
+                              reset && !strcasecmp(reset, "latest"),
+                              group,
+                              0};
+        rd_kafka_conf_t *conf = wr_kafka_conf(rn->cat, false, st);
+        if (!conf)
+            return st->code;
+        q->sc[i].ks = wr_ksource_open(conf, &ko, st);
+        if (!q->sc[i].ks)
+            return st->code;
+        if (rn->o->until_caught_up)
+            wr_ksource_stop_at_end(q->sc[i].ks);
+    }
+    wr_out_fn out = wr_run_print_row;
+    void *ctx = &q->out;
+    q->out.line = (wr_buf)WR_BUF_INIT;
+    if (p->sink.name && p->sink.file_sink) {
+        q->out.file = fopen(p->sink.topic, "w");
+        if (!q->out.file)
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s: %s",
+                                   p->sink.topic, strerror(errno));
+    } else if (p->sink.name) {
+        weir_rc rc = ensure_topic(rn, p->sink.topic, p->sink.name, st);
+        if (rc != WEIR_OK)
+            return rc;
+        rd_kafka_conf_t *conf = wr_kafka_conf(rn->cat, true, st);
+        if (!conf)
+            return st->code;
+        q->sink = wr_ksink_open(conf, p->sink.topic, st);
+        if (!q->sink)
+            return st->code;
+        out = kafka_out;
+        ctx = q;
+    }
+    q->r = wr_qrun_new(p, rn->o->threads, out, ctx, st);
+    return q->r ? WEIR_OK : st->code;
+}
+
+static void close_query(rquery *q)
+{
+    for (int i = 0; q->sc && i < q->p->nscan; i++) {
+        wr_ksource_close(q->sc[i].ks);
+        wr_file_source_close(q->sc[i].fs);
+    }
+    free(q->sc);
+    wr_qrun_free(q->r);
+    wr_ksink_close(q->sink);
+    if (q->out.file)
+        fclose(q->out.file);
+    wr_buf_fini(&q->out.line);
+    free(q->ord);
+}
+
+/* Runs the records of every source of q (fetched) through the query:
+ * one source as it came, several merged by timestamp (then source order,
+ * then arrival) in runs of one source. */
+static weir_rc feed(rquery *q, weir_status *st)
+{
+    const wr_qplan *p = q->p;
+    if (p->nscan == 1)
+        return q->sc[0].n
+                   ? wr_qrun_batch(q->r, 0, q->sc[0].recs, q->sc[0].n, st)
+                   : WEIR_OK;
+    int total = 0;
+    for (int i = 0; i < p->nscan; i++)
+        total += q->sc[i].n;
+    if (total > q->cord) {
+        int *o = realloc(q->ord, sizeof(int) * 2 * (size_t)total);
+        if (!o)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        q->ord = o;
+        q->cord = total;
+    }
+    /* k-way merge: the next record is the earliest head. */
+    int pos[64] = {0};
+    for (int done = 0; done < total;) {
+        int best = -1;
+        for (int i = 0; i < p->nscan && i < 64; i++)
+            if (pos[i] < q->sc[i].n &&
+                (best < 0 ||
+                 q->sc[i].recs[pos[i]].ts < q->sc[best].recs[pos[best]].ts))
+                best = i;
+        /* The run of `best` while it stays the earliest. */
+        int from = pos[best];
+        do {
+            pos[best]++;
+            done++;
+        } while (pos[best] < q->sc[best].n && ({
+                     bool earliest = true;
+                     int64_t t = q->sc[best].recs[pos[best]].ts;
+                     for (int i = 0; i < p->nscan && i < 64; i++)
+                         if (i != best && pos[i] < q->sc[i].n &&
+                             q->sc[i].recs[pos[i]].ts < t)
+                             earliest = false;
+                     earliest;
+                 }));
+        weir_rc rc = wr_qrun_batch(q->r, best, q->sc[best].recs + from,
+                                   pos[best] - from, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    return WEIR_OK;
+}
+
+/* One batch of query q at batch time btime. */
+static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
+                         weir_status *st)
+{
+    const wr_qplan *p = q->p;
+    int64_t t0 = mono_ms();
+    int64_t in = 0;
+    bool any_file = false, files_done = true;
+    for (int i = 0; i < p->nscan; i++) {
+        rscan *s = &q->sc[i];
+        s->n = 0;
+        s->recs = NULL;
+        if (s->fs) {
+            any_file = true;
+            if (!s->eof) {
+                weir_rc rc =
+                    wr_file_source_next(s->fs, 64u << 20, &s->recs, &s->n, st);
+                if (rc != WEIR_OK)
+                    return rc;
+                s->eof = s->n == 0;
+            }
+            files_done = files_done && s->eof;
+        } else {
+            const wr_krange *r;
+            int nr;
+            weir_rc rc = wr_ksource_plan(s->ks, rate_caps, rn, &r, &nr, st);
+            if (rc == WEIR_OK)
+                rc = wr_ksource_fetch(s->ks, &s->recs, &s->n, st);
+            if (rc != WEIR_OK)
+                return rc;
+        }
+        in += s->n;
+    }
+    weir_rc rc = feed(q, st);
+    if (rc == WEIR_OK && rn->o->interval > 0)
+        rc = wr_qrun_tick(q->r, btime, st);
+    if (rc == WEIR_OK && q->sink)
+        rc = wr_ksink_flush(q->sink, st);
+    if (rc != WEIR_OK)
+        return rc;
+    if (q->out.file)
+        fflush(q->out.file);
+    else
+        fflush(stdout);
+    for (int i = 0; i < p->nscan; i++)
+        if (q->sc[i].ks && (rc = wr_ksource_done(q->sc[i].ks, st)) != WEIR_OK)
+            return rc;
+    q->batches++;
+    if (in > 0) {
+        const wr_qstats *qs = wr_qrun_stats(q->r);
+        int64_t ms = mono_ms() - t0;
+        fprintf(stderr,
+                "weir: %s batch %" PRId64 ": %" PRId64 " records in "
+                "(%.0f/s), processing %" PRId64 " ms, scheduling delay "
+                "%" PRId64 " ms; total %" PRId64 " out, %" PRId64
+                " skipped, %" PRId64 " late\n",
+                p->id, q->batches, in, ms > 0 ? (double)in * 1000.0 / ms : 0.0,
+                ms, sched, qs->records_out, qs->decode_errors, qs->late);
+    }
+    if (any_file && files_done && p->nscan == 1) {
+        /* A file read once is bounded: close every window. */
+        rc = wr_qrun_finish(q->r, st);
+        if (rc == WEIR_OK && q->sink)
+            rc = wr_ksink_flush(q->sink, st);
+        q->done = true;
+    }
+    return rc;
+}
+
+static bool caught_up(const rquery *q)
+{
+    for (int i = 0; i < q->p->nscan; i++) {
+        if (q->sc[i].ks && !wr_ksource_at_end(q->sc[i].ks))
+            return false;
+        if (q->sc[i].fs && !q->sc[i].eof)
+            return false;
+    }
+    return true;
+}
+
+int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
+                  const wr_runopts *o)
+{
+    runner rn = {e, wr_engine_catalog(e), o, 0, 1};
+    const char *mr =
+        wr_catalog_get_prop(rn.cat, "kafka.max.rate.per.partition");
+    const char *nr =
+        wr_catalog_get_prop(rn.cat, "kafka.min.rate.per.partition");
+    rn.max_rate = mr ? atoll(mr) : 0;
+    rn.min_rate = nr ? atoll(nr) : 1;
+    rquery *qs = calloc((size_t)n, sizeof *qs);
+    if (!qs)
+        return 1;
+    weir_status st;
+    int rc = 0;
+    int64_t btime =
+        o->interval > 0 ? (epoch_ms() / o->interval + 1) * o->interval : 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        qs[i].p = plans[i];
+        if (open_query(&rn, &qs[i], &st) != WEIR_OK ||
+            ((o->interval > 0 || plans[i]->proc) &&
+             wr_qrun_clock(qs[i].r, btime - o->interval, o->interval, o->idle,
+                           &st) != WEIR_OK)) {
+            fprintf(stderr, "weir run: %s: %s\n", plans[i]->id, st.msg);
+            rc = 1;
+        }
+    }
+    if (rc == 0 && embedded(rn.cat)) {
+        wr_kbroker *b = wr_kbroker_embedded(&st);
+        if (b)
+            fprintf(stderr,
+                    "weir: using the embedded Kafka broker at %s (SET "
+                    "'kafka.bootstrap.servers' to use another)\n",
+                    wr_kbroker_bootstrap(b));
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    stop_requested = 0;
+    wr_kafka_set_interrupt(&stop_requested);
+    int64_t next = mono_ms();
+    while (rc == 0 && !stop_requested) {
+        int64_t sched = 0;
+        if (o->interval > 0) {
+            int64_t wait = next - mono_ms();
+            if (wait > 0) {
+                struct timespec ts = {wait / 1000, (wait % 1000) * 1000000};
+                nanosleep(&ts, NULL);
+                if (stop_requested)
+                    break;
+            } else {
+                sched = -wait;
+            }
+            next += o->interval;
+        }
+        bool running = false, all_caught_up = true;
+        int64_t before = 0, after = 0;
+        for (int i = 0; i < n && rc == 0; i++) {
+            rquery *q = &qs[i];
+            if (q->done)
+                continue;
+            before += wr_qrun_stats(q->r)->records_in;
+            if (run_batch(&rn, q, btime, sched, &st) != WEIR_OK) {
+                fprintf(stderr, "weir run: %s: %s\n", q->p->id, st.msg);
+                rc = 1;
+                break;
+            }
+            after += wr_qrun_stats(q->r)->records_in;
+            running = running || !q->done;
+            all_caught_up = all_caught_up && caught_up(q);
+        }
+        btime += o->interval;
+        if (!running || (o->until_caught_up && all_caught_up))
+            break;
+        if (o->interval <= 0 && after == before) {
+            /* Back to back and nothing came: do not spin. */
+            struct timespec ts = {0, 50 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (qs[i].r) {
+            const wr_qstats *s = wr_qrun_stats(qs[i].r);
+            if (s->decode_errors || s->late || s->eval_errors)
+                fprintf(stderr,
+                        "weir run: %s: %" PRId64 " records skipped (bad "
+                        "input), %" PRId64 " late, %" PRId64
+                        " expression errors%s%s\n",
+                        qs[i].p->id, s->decode_errors, s->late, s->eval_errors,
+                        s->last_error[0] ? "; last: " : "", s->last_error);
+        }
+        close_query(&qs[i]);
+    }
+    free(qs);
+    fflush(stdout);
+    return rc;
+}
