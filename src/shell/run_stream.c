@@ -27,6 +27,7 @@
 
 #include "connectors/file_source.h"
 #include "connectors/kafka.h"
+#include "connectors/rate.h"
 #include "planner/props.h"
 #include "shell/shell.h"
 
@@ -38,12 +39,18 @@ static void on_stop(int sig)
     stop_requested = 1;
 }
 
+typedef struct runner runner;
+
 typedef struct rscan {
     wr_ksource *ks;     /* a Kafka source, or */
     wr_file_source *fs; /* a file read once */
     bool eof;           /* the file is done */
     const wr_record *recs;
     int n;
+    /* Flow control of a Kafka source (Spark's RateController): the PID
+     * estimator, fed after every batch, and the limits it gives. */
+    wr_pid pid;
+    wr_rate_opts rate;
 } rscan;
 
 typedef struct rquery {
@@ -59,13 +66,11 @@ typedef struct rquery {
     int cord;
 } rquery;
 
-typedef struct runner {
+struct runner {
     weir_engine *e;
     const wr_catalog *cat;
     const wr_runopts *o;
-    int64_t max_rate; /* kafka.max.rate.per.partition, 0: none */
-    int64_t min_rate; /* kafka.min.rate.per.partition */
-} runner;
+};
 
 static int64_t mono_ms(void)
 {
@@ -102,22 +107,49 @@ static weir_rc ensure_topic(runner *rn, const char *topic, const char *src,
                             st);
 }
 
-/* Per-partition caps of one batch: kafka.max.rate.per.partition records
- * per second of batch interval (at least kafka.min.rate.per.partition). */
+/* Per-partition caps of one batch (Spark's maxMessagesPerPartition):
+ * ctx is the source's rscan. */
 static void rate_caps(void *ctx, int n, const int64_t *from,
                       const int64_t *high, int64_t *limit)
 {
-    const runner *rn = ctx;
-    (void)from;
-    (void)high;
+    rscan *s = ctx;
+    if (s->rate.backpressure)
+        s->rate.latest_rate = wr_pid_latest_rate(&s->pid);
+    if (!wr_rate_limits(&s->rate, n, from, high, limit))
+        for (int i = 0; i < n; i++)
+            limit[i] = -1;
+}
+
+static double prop_num(const wr_catalog *cat, const char *key, double dflt)
+{
+    const char *v = wr_catalog_get_prop(cat, key);
+    return v ? strtod(v, NULL) : dflt;
+}
+
+/* Flow control of source s from the session: kafka.max/min.rate.per.
+ * partition, backpressure.* (the first batch of a run is capped too, by
+ * backpressure.initial.rate, 1000 records/s unless set: a restart after a
+ * long stop does not pull the whole backlog into one batch). */
+static weir_rc init_rate(runner *rn, rscan *s, weir_status *st)
+{
+    const wr_catalog *cat = rn->cat;
     int64_t iv = rn->o->interval > 0 ? rn->o->interval : 1000;
-    for (int i = 0; i < n; i++) {
-        limit[i] = -1;
-        if (rn->max_rate > 0) {
-            int64_t c = rn->max_rate * iv / 1000;
-            limit[i] = c > rn->min_rate ? c : rn->min_rate;
-        }
-    }
+    wr_rate_opts_init(&s->rate, iv);
+    const char *bp = wr_catalog_get_prop(cat, "backpressure.enabled");
+    s->rate.backpressure = bp && !strcasecmp(bp, "true");
+    s->rate.max_rate =
+        (int64_t)prop_num(cat, "kafka.max.rate.per.partition", 0);
+    s->rate.min_rate = (int64_t)prop_num(cat, "kafka.min.rate.per.partition",
+                                         WR_RATE_DEFAULT_MIN_PER_PARTITION);
+    s->rate.initial_rate = (int64_t)prop_num(cat, "backpressure.initial.rate",
+                                             s->rate.backpressure ? 1000 : 0);
+    return wr_pid_init(
+        &s->pid, iv,
+        prop_num(cat, "backpressure.pid.proportional", WR_PID_DEFAULT_KP),
+        prop_num(cat, "backpressure.pid.integral", WR_PID_DEFAULT_KI),
+        prop_num(cat, "backpressure.pid.derived", WR_PID_DEFAULT_KD),
+        prop_num(cat, "backpressure.pid.min.rate", WR_PID_DEFAULT_MIN_RATE),
+        st);
 }
 
 static weir_rc kafka_out(void *ctx, const wr_qplan *p, const wr_out *o,
@@ -195,7 +227,7 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         if (!conf)
             return st->code;
         q->sc[i].ks = wr_ksource_open(conf, &ko, st);
-        if (!q->sc[i].ks)
+        if (!q->sc[i].ks || init_rate(rn, &q->sc[i], st) != WEIR_OK)
             return st->code;
         if (rn->o->until_caught_up)
             wr_ksource_stop_at_end(q->sc[i].ks);
@@ -317,7 +349,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         } else {
             const wr_krange *r;
             int nr;
-            weir_rc rc = wr_ksource_plan(s->ks, rate_caps, rn, &r, &nr, st);
+            weir_rc rc = wr_ksource_plan(s->ks, rate_caps, s, &r, &nr, st);
             if (rc == WEIR_OK)
                 rc = wr_ksource_fetch(s->ks, &s->recs, &s->n, st);
             if (rc != WEIR_OK)
@@ -340,6 +372,12 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         if (q->sc[i].ks && (rc = wr_ksource_done(q->sc[i].ks, st)) != WEIR_OK)
             return rc;
     q->batches++;
+    /* The rate controllers learn from the batch (Spark's
+     * onBatchCompleted: end time, records, processing time, delay). */
+    int64_t end = epoch_ms(), proc = mono_ms() - t0;
+    for (int i = 0; i < p->nscan; i++)
+        if (q->sc[i].ks && q->sc[i].rate.backpressure)
+            wr_pid_compute(&q->sc[i].pid, end, q->sc[i].n, proc, sched, NULL);
     if (in > 0) {
         const wr_qstats *qs = wr_qrun_stats(q->r);
         int64_t ms = mono_ms() - t0;
@@ -375,13 +413,7 @@ static bool caught_up(const rquery *q)
 int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                   const wr_runopts *o)
 {
-    runner rn = {e, wr_engine_catalog(e), o, 0, 1};
-    const char *mr =
-        wr_catalog_get_prop(rn.cat, "kafka.max.rate.per.partition");
-    const char *nr =
-        wr_catalog_get_prop(rn.cat, "kafka.min.rate.per.partition");
-    rn.max_rate = mr ? atoll(mr) : 0;
-    rn.min_rate = nr ? atoll(nr) : 1;
+    runner rn = {e, wr_engine_catalog(e), o};
     rquery *qs = calloc((size_t)n, sizeof *qs);
     if (!qs)
         return 1;
