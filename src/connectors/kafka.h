@@ -146,6 +146,11 @@ wr_ksink *wr_ksink_open(rd_kafka_conf_t *conf, const char *topic,
 /* Produces one record (copied; windowed keys get Kafka Streams' window
  * suffix). Fails only when the local queue is full beyond waiting. */
 weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st);
+/* Produces raw bytes (a dead letter: the record as it came) with headers
+ * hdr[0..nh) as (name, value) string pairs. */
+weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
+                         const char *value, size_t vlen, int64_t ts,
+                         const char *const *hdr, int nh, weir_status *st);
 /* Waits for every delivery report of what was put since the last flush;
  * a failed delivery fails with its topic[partition] and reason. */
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st);

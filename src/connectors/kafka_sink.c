@@ -102,18 +102,42 @@ weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st)
         key = k->key.s;
         klen = k->key.len;
     }
+    return wr_ksink_put_raw(k, key, klen, o->value,
+                            o->value ? (size_t)o->vlen : 0, o->ts, NULL, 0, st);
+}
+
+weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
+                         const char *value, size_t vlen, int64_t ts,
+                         const char *const *hdr, int nh, weir_status *st)
+{
+    rd_kafka_headers_t *hs = NULL;
+    if (nh > 0) {
+        hs = rd_kafka_headers_new((size_t)nh);
+        for (int i = 0; i < nh; i++)
+            rd_kafka_header_add(hs, hdr[2 * i], -1, hdr[2 * i + 1], -1);
+    }
     for (int tries = 0;; tries++) {
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            k->rk, RD_KAFKA_V_RKT(k->rkt),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
-            RD_KAFKA_V_VALUE((void *)o->value, o->value ? (size_t)o->vlen : 0),
-            RD_KAFKA_V_TIMESTAMP(o->ts), RD_KAFKA_V_END);
+        rd_kafka_resp_err_t e =
+            hs ? rd_kafka_producev(k->rk, RD_KAFKA_V_RKT(k->rkt),
+                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_KEY(key, klen),
+                                   RD_KAFKA_V_VALUE((void *)value, vlen),
+                                   RD_KAFKA_V_TIMESTAMP(ts),
+                                   RD_KAFKA_V_HEADERS(hs), RD_KAFKA_V_END)
+               : rd_kafka_producev(k->rk, RD_KAFKA_V_RKT(k->rkt),
+                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_KEY(key, klen),
+                                   RD_KAFKA_V_VALUE((void *)value, vlen),
+                                   RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_END);
         if (!e)
-            return WEIR_OK;
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || tries > 600)
+            return WEIR_OK; /* the headers now belong to the message */
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL || tries > 600) {
+            if (hs)
+                rd_kafka_headers_destroy(hs);
             return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
                                    "Kafka produce to %s: %s", k->topic,
                                    rd_kafka_err2str(e));
+        }
         rd_kafka_poll(k->rk, 100); /* the queue drains as reports come */
     }
 }

@@ -111,6 +111,13 @@ bool wr_qrun_done(const wr_qrun *r);
 
 const wr_qstats *wr_qrun_stats(const wr_qrun *r);
 
+/* Called for every record the query cannot decode, with the reason (both
+ * borrowed for the call), after it is counted and skipped: the driver's
+ * error policy (stop, dead-letter). Calls are serialized (worker threads
+ * take a lock). */
+typedef void (*wr_bad_fn)(void *ctx, const wr_record *rec, const char *why);
+void wr_qrun_on_bad(wr_qrun *r, wr_bad_fn fn, void *ctx);
+
 /* Frees the runtime and all its state. NULL is a no-op. */
 void wr_qrun_free(wr_qrun *r);
 

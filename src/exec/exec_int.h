@@ -5,16 +5,27 @@
 #ifndef WEIR_EXEC_EXEC_INT_H
 #define WEIR_EXEC_EXEC_INT_H
 
+#include <pthread.h>
+
 #include "exec/exec.h"
 
 #define WR_VECTOR 4096 /* rows per vector within a batch */
 
-/* Records a data error "origin: msg" in the stats (last one kept). */
-void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg);
+/* Where op_scan reports records it cannot decode (wr_qrun_on_bad). */
+typedef struct wr_badsink {
+    wr_bad_fn fn; /* NULL: count only */
+    void *ctx;
+    pthread_mutex_t *mu; /* serializes fn across workers */
+} wr_badsink;
+
+/* Records a data error "origin: msg" in the stats (last one kept) and
+ * hands the record to bad (may be NULL). */
+void wr_stats_error(wr_qstats *stats, const wr_badsink *bad,
+                    const wr_record *rec, const char *msg);
 
 /* op_scan.c */
 int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
-               int64_t *seq, wr_qstats *stats);
+               int64_t *seq, wr_qstats *stats, const wr_badsink *bad);
 
 /* op_filter.c: WHERE over the scan batch. Tombstone rows are dropped for
  * streams and kept for tables (tables forward deletes). */

@@ -16,8 +16,14 @@
 
 #include <stdio.h>
 
-void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg)
+void wr_stats_error(wr_qstats *stats, const wr_badsink *bad,
+                    const wr_record *rec, const char *msg)
 {
+    if (bad && bad->fn) {
+        pthread_mutex_lock(bad->mu);
+        bad->fn(bad->ctx, rec, msg);
+        pthread_mutex_unlock(bad->mu);
+    }
     if (rec->partition < 0) /* a file: path:line */
         snprintf(stats->last_error, sizeof stats->last_error, "%s:%lld: %s",
                  rec->topic ? rec->topic : "?", (long long)rec->offset, msg);
@@ -30,7 +36,7 @@ void wr_stats_error(wr_qstats *stats, const wr_record *rec, const char *msg)
 /* Decodes recs[0..n) into b (set up with the scan's types and capacity at
  * least n) and writes each kept row's seq. Returns the number of rows. */
 int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
-               int64_t *seq, wr_qstats *stats)
+               int64_t *seq, wr_qstats *stats, const wr_badsink *bad)
 {
     char err[256];
     int row = 0;
@@ -45,7 +51,7 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
                                              true, b, row, err, sizeof err);
                 if (rc != WEIR_OK) {
                     stats->decode_errors++;
-                    wr_stats_error(stats, r, err);
+                    wr_stats_error(stats, bad, r, err);
                     continue;
                 }
             } else {
@@ -63,7 +69,7 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
                                            b->ar, err, sizeof err);
                 if (rc != WEIR_OK) {
                     stats->decode_errors++;
-                    wr_stats_error(stats, r, err);
+                    wr_stats_error(stats, bad, r, err);
                     continue;
                 }
             } else {
@@ -80,7 +86,7 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
                                          true, b, row, err, sizeof err);
             if (rc != WEIR_OK) {
                 stats->decode_errors++;
-                wr_stats_error(stats, r, err);
+                wr_stats_error(stats, bad, r, err);
                 continue;
             }
             b->tomb[row] = 0;
@@ -95,7 +101,7 @@ int wr_op_scan(const wr_pscan *s, const wr_record *recs, int n, wr_batch *b,
             wr_col_get(&b->cols[s->ts_col], row, &d);
             if (d.null) {
                 stats->decode_errors++;
-                wr_stats_error(stats, r, "the TIMESTAMP column is NULL");
+                wr_stats_error(stats, bad, r, "the TIMESTAMP column is NULL");
                 continue;
             }
             ts = s->types[s->ts_col]->kind == WR_T_INT ? d.u.i32 : d.u.i64;

@@ -59,6 +59,8 @@ struct wr_qrun {
     int64_t batch_ms; /* batch interval */
     int64_t idle_ms;  /* idle timeout of event-time windows, 0: none */
     int64_t now;      /* ROWTIME of processing-time records */
+    wr_badsink bad;   /* undecodable records: the driver's policy */
+    pthread_mutex_t bad_mu;
 };
 
 static weir_rc nomem(weir_status *st)
@@ -75,6 +77,8 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
         return NULL;
     }
     memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->bad_mu, NULL);
+    r->bad.mu = &r->bad_mu;
     r->p = p;
     r->threads = threads < 1 ? 1 : threads;
     r->out = out;
@@ -171,7 +175,14 @@ void wr_qrun_free(wr_qrun *r)
     wr_joinop_free(r->join);
     wr_tableop_free(r->table);
     wr_wscanop_free(r->wscan);
+    pthread_mutex_destroy(&r->bad_mu);
     wr_free(r);
+}
+
+void wr_qrun_on_bad(wr_qrun *r, wr_bad_fn fn, void *ctx)
+{
+    r->bad.fn = fn;
+    r->bad.ctx = ctx;
 }
 
 const wr_qstats *wr_qrun_stats(const wr_qrun *r)
@@ -290,7 +301,7 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         wr_batch b;
         if (!wr_batch_init(&b, bar, s->ncols, s->types, m))
             return nomem(st);
-        wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats);
+        wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats, &r->bad);
         if (b.n == 0)
             continue;
         if (s->proc) { /* ROWTIME is the batch time */

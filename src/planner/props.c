@@ -185,6 +185,8 @@ static const char *const session_keys[] = {
     "cache.max.bytes.buffering",
     "checkpoint.dir",
     "commit.interval.ms",
+    "error.dead.letter.file",
+    "error.dead.letter.topic",
     "error.policy",
     "idle.timeout",
     "processing.guarantee",

@@ -341,9 +341,14 @@ int wr_cmd_run(int argc, char **argv)
                 : b->sink_name
                     ? wr_catalog_get(wr_engine_catalog(e), b->sink_name)
                     : NULL;
-            char id[64];
-            snprintf(id, sizeof id, "%s_%d",
-                     b->query_kind ? b->query_kind : "PUSH", nq++);
+            char id[300];
+            /* ksqlDB's query ids (CSAS_<SINK>_<n>): they also name the
+             * query's consumer group, so they differ between sinks. */
+            if (b->sink_name)
+                snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
+                         nq++);
+            else
+                snprintf(id, sizeof id, "PUSH_%d", nq++);
             plan = wr_plan_lower(wr_engine_catalog(e), b->query, sink, id, &st);
             if (!plan) {
                 if (st.loc.off < 0)

@@ -28,6 +28,7 @@
 #include "connectors/file_source.h"
 #include "connectors/kafka.h"
 #include "connectors/rate.h"
+#include "formats/json.h"
 #include "planner/props.h"
 #include "shell/shell.h"
 
@@ -61,6 +62,14 @@ typedef struct rquery {
     wr_ksink *sink; /* Kafka sink, or NULL */
     bool done;
     int64_t batches;
+    /* The error policy for records that cannot be decoded. */
+    enum { POLICY_SKIP, POLICY_STOP, POLICY_DEAD_LETTER } policy;
+    bool stop; /* stop: a bad record came (stop_err says which) */
+    char stop_err[400];
+    wr_ksink *dlq;  /* dead letters to a topic, or */
+    FILE *dlqf;     /* to a file of JSON lines */
+    weir_rc dlq_rc; /* the first failure to write a dead letter */
+    char dlq_err[400];
     /* Merge of several sources' records by timestamp. */
     int *ord;
     int cord;
@@ -170,6 +179,106 @@ static const char *prop_of(const wr_catalog *cat, const char *src,
     return NULL;
 }
 
+/* "topic[partition]@offset" (or "path:line") of a record. */
+static void origin_of(const wr_record *r, char *out, size_t n)
+{
+    if (r->partition < 0)
+        snprintf(out, n, "%s:%lld", r->topic ? r->topic : "?",
+                 (long long)r->offset);
+    else
+        snprintf(out, n, "%s[%d]@%lld", r->topic ? r->topic : "?",
+                 (int)r->partition, (long long)r->offset);
+}
+
+/* The error policy (wr_qrun_on_bad): stop at the first bad record, or
+ * send it as it came, with the reason, to the dead-letter topic or file. */
+static void on_bad(void *ctx, const wr_record *r, const char *why)
+{
+    rquery *q = ctx;
+    char origin[300];
+    origin_of(r, origin, sizeof origin);
+    if (q->policy == POLICY_STOP) {
+        if (!q->stop)
+            snprintf(q->stop_err, sizeof q->stop_err,
+                     "stopped by error.policy 'stop' at %s: %s", origin, why);
+        q->stop = true;
+        return;
+    }
+    if (q->policy != POLICY_DEAD_LETTER || q->dlq_rc != WEIR_OK)
+        return;
+    if (q->dlqf) {
+        wr_buf b = WR_BUF_INIT;
+        wr_buf_puts(&b, "{\"origin\":");
+        wr_json_write_str(&b, origin, strlen(origin));
+        wr_buf_puts(&b, ",\"error\":");
+        wr_json_write_str(&b, why, strlen(why));
+        wr_buf_puts(&b, ",\"key\":");
+        if (r->key)
+            wr_json_write_str(&b, r->key, (size_t)r->klen);
+        else
+            wr_buf_puts(&b, "null");
+        wr_buf_puts(&b, ",\"value\":");
+        if (r->value)
+            wr_json_write_str(&b, r->value, (size_t)r->vlen);
+        else
+            wr_buf_puts(&b, "null");
+        wr_buf_printf(&b, ",\"timestamp\":%lld}\n", (long long)r->ts);
+        if (b.oom || fwrite(b.s, 1, b.len, q->dlqf) != b.len) {
+            q->dlq_rc = WEIR_E_IO;
+            snprintf(q->dlq_err, sizeof q->dlq_err,
+                     "cannot write the dead-letter file: %s",
+                     b.oom ? "out of memory" : strerror(errno));
+        }
+        wr_buf_fini(&b);
+        return;
+    }
+    const char *hdr[] = {"weir.error", why, "weir.origin", origin};
+    weir_status st;
+    if (wr_ksink_put_raw(q->dlq, r->key, r->key ? (size_t)r->klen : 0, r->value,
+                         r->value ? (size_t)r->vlen : 0, r->ts, hdr, 2,
+                         &st) != WEIR_OK) {
+        q->dlq_rc = st.code;
+        snprintf(q->dlq_err, sizeof q->dlq_err, "%s", st.msg);
+    }
+}
+
+/* Sets up q's error policy from error.policy (skip, stop, dead_letter)
+ * and error.dead.letter.file / error.dead.letter.topic. */
+static weir_rc open_policy(runner *rn, rquery *q, weir_status *st)
+{
+    const char *pol = wr_catalog_get_prop(rn->cat, "error.policy");
+    if (!pol || !strcasecmp(pol, "skip"))
+        return WEIR_OK;
+    if (!strcasecmp(pol, "stop")) {
+        q->policy = POLICY_STOP;
+    } else {
+        q->policy = POLICY_DEAD_LETTER;
+        const char *f = wr_catalog_get_prop(rn->cat, "error.dead.letter.file");
+        if (f) {
+            q->dlqf = fopen(f, "a");
+            if (!q->dlqf)
+                return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                       "error.dead.letter.file %s: %s", f,
+                                       strerror(errno));
+        } else {
+            const char *t =
+                wr_catalog_get_prop(rn->cat, "error.dead.letter.topic");
+            char name[300];
+            snprintf(name, sizeof name, "%s", t ? t : "weir_dead_letters");
+            weir_rc rc = ensure_topic(rn, name, NULL, st);
+            rd_kafka_conf_t *conf =
+                rc == WEIR_OK ? wr_kafka_conf(rn->cat, true, st) : NULL;
+            if (!conf)
+                return st->code;
+            q->dlq = wr_ksink_open(conf, name, st);
+            if (!q->dlq)
+                return st->code;
+        }
+    }
+    wr_qrun_on_bad(q->r, on_bad, q);
+    return WEIR_OK;
+}
+
 /* Opens query q's sources and sink. */
 static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
 {
@@ -254,7 +363,7 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         ctx = q;
     }
     q->r = wr_qrun_new(p, rn->o->threads, out, ctx, st);
-    return q->r ? WEIR_OK : st->code;
+    return q->r ? open_policy(rn, q, st) : st->code;
 }
 
 static void close_query(rquery *q)
@@ -266,6 +375,9 @@ static void close_query(rquery *q)
     free(q->sc);
     wr_qrun_free(q->r);
     wr_ksink_close(q->sink);
+    wr_ksink_close(q->dlq);
+    if (q->dlqf)
+        fclose(q->dlqf);
     if (q->out.file)
         fclose(q->out.file);
     wr_buf_fini(&q->out.line);
@@ -362,6 +474,18 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         rc = wr_qrun_tick(q->r, btime, st);
     if (rc == WEIR_OK && q->sink)
         rc = wr_ksink_flush(q->sink, st);
+    if (rc == WEIR_OK && q->dlq)
+        rc = wr_ksink_flush(q->dlq, st);
+    if (rc == WEIR_OK && q->dlqf && fflush(q->dlqf) != 0)
+        rc = weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                             "cannot write the dead-letter file: %s",
+                             strerror(errno));
+    if (rc == WEIR_OK && q->dlq_rc != WEIR_OK)
+        rc = weir_status_set(st, q->dlq_rc, WEIR_NOLOC, "%s", q->dlq_err);
+    /* error.policy 'stop': the batch is not committed, a restart after
+     * the fix reads it again. */
+    if (rc == WEIR_OK && q->stop)
+        rc = weir_status_set(st, WEIR_E_DATA, WEIR_NOLOC, "%s", q->stop_err);
     if (rc != WEIR_OK)
         return rc;
     if (q->out.file)
