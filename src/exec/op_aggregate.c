@@ -1291,7 +1291,10 @@ static weir_rc collect_changes(wr_aggop *op, ent **e, int *n, int *cap,
 {
     const wr_pagg *a = op->a;
     int sub = 0;
-    int64_t wm = watermark(op);
+    /* A window the batch changed is emitted if it was open when the batch
+     * began, even if later rows of the batch closed it: the micro-batch
+     * then says what per-record processing would have said before. */
+    int64_t wm = op->late_wm;
     for (int c = 0; c < op->nch; c++) {
         change *ch = &op->ch[c];
         wgroup *g = ch->g;

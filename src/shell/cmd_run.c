@@ -259,9 +259,13 @@ int wr_cmd_run(int argc, char **argv)
     const char *file = NULL, *config = NULL;
     bool until_caught_up = false;
     const char **sets = calloc((size_t)argc + 1, sizeof(char *));
-    int nsets = 0;
-    if (!sets)
+    const char **gens = calloc((size_t)argc + 1, sizeof(char *));
+    int nsets = 0, ngens = 0;
+    if (!sets || !gens) {
+        free(sets);
+        free(gens);
         return 1;
+    }
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             const char *v = argv[++i];
@@ -270,6 +274,8 @@ int wr_cmd_run(int argc, char **argv)
                           : atoi(v);
             if (threads < 1 || threads > 256) {
                 fprintf(stderr, "weir run: --threads wants 1..256\n");
+                free(sets);
+                free(gens);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--batch-bytes") && i + 1 < argc) {
@@ -279,8 +285,12 @@ int wr_cmd_run(int argc, char **argv)
             if (interval < 0) {
                 fprintf(stderr, "weir run: bad --batch-interval '%s'\n",
                         argv[i]);
+                free(sets);
+                free(gens);
                 return 2;
             }
+        } else if (!strcmp(argv[i], "--datagen") && i + 1 < argc) {
+            gens[ngens++] = argv[++i];
         } else if (!strcmp(argv[i], "--until-caught-up")) {
             until_caught_up = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
@@ -292,7 +302,10 @@ int wr_cmd_run(int argc, char **argv)
                 stderr,
                 "usage: weir run [--threads K] [--batch-bytes N] "
                 "[--batch-interval D] [--until-caught-up] [-c KEY=VALUE]... "
-                "[--config FILE.properties] FILE.sql\n");
+                "[--config FILE.properties] "
+                "[--datagen TOPIC=QUICKSTART[:COUNT[:RATE]]]... FILE.sql\n");
+            free(sets);
+            free(gens);
             return 2;
         } else {
             file = argv[i];
@@ -300,12 +313,16 @@ int wr_cmd_run(int argc, char **argv)
     }
     if (!file) {
         fprintf(stderr, "weir run: no statements file\n");
+        free(sets);
+        free(gens);
         return 2;
     }
     size_t len;
     char *sql = wr_shell_read_file(file, &len);
     if (!sql) {
         fprintf(stderr, "weir run: %s: %s\n", file, strerror(errno));
+        free(sets);
+        free(gens);
         return 2;
     }
     weir_status st;
@@ -405,7 +422,10 @@ int wr_cmd_run(int argc, char **argv)
                         interval ? interval
                         : bi     ? wr_props_duration_ms(bi)
                                  : 0,
-                        idle > 0 ? idle : 0, until_caught_up};
+                        idle > 0 ? idle : 0,
+                        until_caught_up,
+                        gens,
+                        ngens};
         if (o.interval < 0)
             o.interval = 0;
         rc = wr_run_stream(e, streaming, nstream, &o);
@@ -416,6 +436,7 @@ int wr_cmd_run(int argc, char **argv)
     }
     free(streaming);
     free(sstmts);
+    free(gens);
     weir_engine_free(e);
     free(sql);
     return rc;

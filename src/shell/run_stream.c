@@ -19,12 +19,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "connectors/datagen.h"
 #include "connectors/file_source.h"
 #include "connectors/kafka.h"
 #include "connectors/rate.h"
@@ -534,6 +536,99 @@ static bool caught_up(const rquery *q)
     return true;
 }
 
+/* ---- sample generators (--datagen) ------------------------------------
+ */
+
+typedef struct gen {
+    char topic[256];
+    char quickstart[64];
+    int64_t count, rate; /* 0: unbounded / at once */
+    wr_ksink *sink;
+    wr_datagen *g;
+    int64_t made;
+    pthread_t thread;
+    bool started;
+    weir_rc rc;
+    char err[400];
+} gen;
+
+/* Produces up to `upto` records of g (flushing every 1000 and at the
+ * end), paced at g->rate per second when set, until stop is requested. */
+static void gen_run(gen *g, int64_t upto)
+{
+    wr_buf k = WR_BUF_INIT, v = WR_BUF_INIT;
+    weir_status st;
+    int64_t t0 = mono_ms();
+    while (g->rc == WEIR_OK && (upto == 0 || g->made < upto) &&
+           !stop_requested) {
+        int64_t ts;
+        if (!wr_datagen_next(g->g, &k, &v, &ts)) {
+            g->rc = WEIR_E_NOMEM;
+            snprintf(g->err, sizeof g->err, "out of memory");
+            break;
+        }
+        if (wr_ksink_put_raw(g->sink, k.s, k.len, v.s, v.len, ts, NULL, 0,
+                             &st) != WEIR_OK ||
+            ((++g->made % 1000 == 0) && wr_ksink_flush(g->sink, &st))) {
+            g->rc = st.code;
+            snprintf(g->err, sizeof g->err, "%s", st.msg);
+            break;
+        }
+        if (g->rate > 0) { /* pace: record i at t0 + i / rate */
+            int64_t due = t0 + g->made * 1000 / g->rate - mono_ms();
+            if (due > 0) {
+                struct timespec ts2 = {due / 1000, (due % 1000) * 1000000};
+                nanosleep(&ts2, NULL);
+            }
+        }
+    }
+    if (g->rc == WEIR_OK && wr_ksink_flush(g->sink, &st) != WEIR_OK) {
+        g->rc = st.code;
+        snprintf(g->err, sizeof g->err, "%s", st.msg);
+    }
+    wr_buf_fini(&k);
+    wr_buf_fini(&v);
+}
+
+static void *gen_thread(void *arg)
+{
+    gen *g = arg;
+    gen_run(g, g->count);
+    return NULL;
+}
+
+/* Parses "TOPIC=QUICKSTART[:COUNT[:RATE]]" and opens its producer. */
+static weir_rc gen_open(runner *rn, const char *spec, gen *g, weir_status *st)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof g->topic)
+        return weir_status_set(st, WEIR_E_USAGE, WEIR_NOLOC,
+                               "--datagen '%s': expected "
+                               "TOPIC=QUICKSTART[:COUNT[:RATE]]",
+                               spec);
+    memcpy(g->topic, spec, (size_t)(eq - spec));
+    g->topic[eq - spec] = '\0';
+    long long c = 0, r = 0;
+    if (sscanf(eq + 1, "%63[^:]:%lld:%lld", g->quickstart, &c, &r) < 1 ||
+        c < 0 || r < 0)
+        return weir_status_set(st, WEIR_E_USAGE, WEIR_NOLOC,
+                               "--datagen '%s': expected "
+                               "TOPIC=QUICKSTART[:COUNT[:RATE]]",
+                               spec);
+    g->count = c;
+    g->rate = r;
+    g->g = wr_datagen_new(g->quickstart, WR_FMT_JSON, 1, epoch_ms(), st);
+    if (!g->g)
+        return st->code;
+    weir_rc rc = ensure_topic(rn, g->topic, NULL, st);
+    rd_kafka_conf_t *conf =
+        rc == WEIR_OK ? wr_kafka_conf(rn->cat, true, st) : NULL;
+    if (!conf)
+        return st->code;
+    g->sink = wr_ksink_open(conf, g->topic, st);
+    return g->sink ? WEIR_OK : st->code;
+}
+
 int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                   const wr_runopts *o)
 {
@@ -570,6 +665,20 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
     sigaction(SIGTERM, &sa, NULL);
     stop_requested = 0;
     wr_kafka_set_interrupt(&stop_requested);
+    gen *gens = o->ndatagen ? calloc((size_t)o->ndatagen, sizeof *gens) : NULL;
+    for (int i = 0; rc == 0 && i < o->ndatagen; i++) {
+        gen *g = &gens[i];
+        if (gen_open(&rn, o->datagen[i], g, &st) != WEIR_OK) {
+            fprintf(stderr, "weir run: %s\n", st.msg);
+            rc = 1;
+        } else if (g->count > 0 && g->rate == 0) {
+            gen_run(g, g->count); /* all of it before the first batch */
+            fprintf(stderr, "weir: datagen: %lld %s records to %s\n",
+                    (long long)g->made, g->quickstart, g->topic);
+        } else {
+            g->started = pthread_create(&g->thread, NULL, gen_thread, g) == 0;
+        }
+    }
     int64_t next = mono_ms();
     while (rc == 0 && !stop_requested) {
         int64_t sched = 0;
@@ -610,6 +719,19 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             nanosleep(&ts, NULL);
         }
     }
+    stop_requested = 1; /* the generators stop too */
+    for (int i = 0; i < o->ndatagen; i++) {
+        if (gens[i].started)
+            pthread_join(gens[i].thread, NULL);
+        if (gens[i].rc != WEIR_OK) {
+            fprintf(stderr, "weir run: datagen %s: %s\n", gens[i].topic,
+                    gens[i].err);
+            rc = 1;
+        }
+        wr_ksink_close(gens[i].sink);
+        wr_datagen_free(gens[i].g);
+    }
+    free(gens);
     for (int i = 0; i < n; i++) {
         if (qs[i].r) {
             const wr_qstats *s = wr_qrun_stats(qs[i].r);

@@ -39,6 +39,12 @@ typedef struct wr_runopts {
     int64_t interval;     /* batch interval in ms; 0: back to back */
     int64_t idle;         /* idle timeout of event-time windows, 0: none */
     bool until_caught_up; /* stop at the sources' ends taken at start */
+    /* Sample generators: "TOPIC=QUICKSTART[:COUNT[:RATE]]" (weir datagen
+     * inside the run: COUNT records, 0 = until the run stops, RATE per
+     * second, 0 = at once; a COUNT at once is written before the first
+     * batch). */
+    const char *const *datagen;
+    int ndatagen;
 } wr_runopts;
 
 /* Runs the plans (queries reading Kafka) together, one batch after the
