@@ -10,6 +10,8 @@
  *       (or the timeout: exit 3) and prints
  *       PARTITION <TAB> OFFSET <TAB> KEY <TAB> VALUE <TAB> TIMESTAMP,
  *       keys and values as text (\N for null; binary keys in hex as 0x..).
+ *       With KTOOL_TXN=1 in the environment the records are written in
+ *       one transaction (so the partitions end with a commit marker).
  *   ktool offsets BOOTSTRAP TOPIC GROUP
  *       prints PARTITION <TAB> COMMITTED-OFFSET of the group.
  *
@@ -63,9 +65,19 @@ static int produce(const char *bootstrap, const char *topic)
     rd_kafka_conf_set(c, "partitioner", "murmur2_random", err, sizeof err);
     rd_kafka_conf_set(c, "log_level", "3", err, sizeof err);
     rd_kafka_conf_set_dr_msg_cb(c, on_dr);
+    const char *txn = getenv("KTOOL_TXN");
+    bool tx = txn && !strcmp(txn, "1");
+    if (tx)
+        rd_kafka_conf_set(c, "transactional.id", "ktool", err, sizeof err);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, c, err, sizeof err);
     if (!rk) {
         fprintf(stderr, "ktool: %s\n", err);
+        return 1;
+    }
+    rd_kafka_error_t *te = NULL;
+    if (tx && ((te = rd_kafka_init_transactions(rk, 30000)) ||
+               (te = rd_kafka_begin_transaction(rk)))) {
+        fprintf(stderr, "ktool: transaction: %s\n", rd_kafka_error_string(te));
         return 1;
     }
     char *line = NULL;
@@ -109,6 +121,10 @@ static int produce(const char *bootstrap, const char *topic)
         count++;
     }
     free(line);
+    if (tx && (te = rd_kafka_commit_transaction(rk, 30000))) {
+        fprintf(stderr, "ktool: commit: %s\n", rd_kafka_error_string(te));
+        return 1;
+    }
     rd_kafka_flush(rk, 30000);
     int left = rd_kafka_outq_len(rk);
     rd_kafka_destroy(rk);
