@@ -148,7 +148,8 @@ rd_kafka_conf_t *wr_kafka_conf(const wr_catalog *cat, bool producer,
             embedded = false;
         if (!strcmp(k, "bootstrap.servers") ||
             !strcmp(k, "max.rate.per.partition") ||
-            !strcmp(k, "min.rate.per.partition"))
+            !strcmp(k, "min.rate.per.partition") ||
+            !strcmp(k, "partition.threads"))
             continue; /* weir's own (rates) or set below */
         if (wr_kafka_prop_kind(k) == (producer ? 'C' : 'P') ||
             !strcmp(k, "group.id"))

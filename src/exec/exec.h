@@ -76,6 +76,13 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
  * Bad records never fail the batch: they are counted and reported in the
  * stats with topic[partition]@offset.
  */
+/* Where the next wr_qrun_batch cuts its records into per-thread chunks
+ * when it runs in parallel: cut[0..threads] (cut[0] = 0, cut[threads] = n,
+ * increasing), copied; NULL: equal chunks. The driver uses it to keep a
+ * source partition on one thread (Spark's PreferConsistent / PreferFixed).
+ * The output does not depend on the cut. */
+void wr_qrun_cut(wr_qrun *r, const int *cut);
+
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                       weir_status *st);
 

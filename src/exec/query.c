@@ -60,6 +60,7 @@ struct wr_qrun {
     int64_t idle_ms;  /* idle timeout of event-time windows, 0: none */
     int64_t now;      /* ROWTIME of processing-time records */
     wr_badsink bad;   /* undecodable records: the driver's policy */
+    int *cut;         /* chunk boundaries of the next batch, or NULL */
     pthread_mutex_t bad_mu;
 };
 
@@ -175,8 +176,22 @@ void wr_qrun_free(wr_qrun *r)
     wr_joinop_free(r->join);
     wr_tableop_free(r->table);
     wr_wscanop_free(r->wscan);
+    wr_free(r->cut);
     pthread_mutex_destroy(&r->bad_mu);
     wr_free(r);
+}
+
+void wr_qrun_cut(wr_qrun *r, const int *cut)
+{
+    if (!cut) {
+        wr_free(r->cut);
+        r->cut = NULL;
+        return;
+    }
+    if (!r->cut)
+        r->cut = wr_malloc(sizeof(int) * (size_t)(r->threads + 1));
+    if (r->cut)
+        memcpy(r->cut, cut, sizeof(int) * (size_t)(r->threads + 1));
 }
 
 void wr_qrun_on_bad(wr_qrun *r, wr_bad_fn fn, void *ctx)
@@ -637,6 +652,7 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
          * aggregate is one chunk, so that it takes the same path). */
         int nch = parallel ? k : 1;
         int per = (n + nch - 1) / nch;
+        bool cut = parallel && r->cut && r->cut[0] == 0 && r->cut[k] == n;
         for (int i = 0; i < k; i++) {
             worker *w = &r->w[i];
             w->r = r;
@@ -645,6 +661,10 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
             w->n = i >= nch || i * per >= n
                        ? 0
                        : (n - i * per < per ? n - i * per : per);
+            if (cut) { /* the driver's chunks: whole partitions */
+                w->recs = recs + r->cut[i];
+                w->n = r->cut[i + 1] - r->cut[i];
+            }
             w->pend.n = 0;
             w->rc = WEIR_OK;
             if (w->keep)

@@ -75,6 +75,7 @@ typedef struct rquery {
     /* Merge of several sources' records by timestamp. */
     int *ord;
     int cord;
+    wr_record *fixed; /* a batch reordered by thread (PreferFixed) */
 } rquery;
 
 struct runner {
@@ -384,6 +385,72 @@ static void close_query(rquery *q)
         fclose(q->out.file);
     wr_buf_fini(&q->out.line);
     free(q->ord);
+    free(q->fixed);
+}
+
+/* Spreads a Kafka batch's partitions over the worker threads (Spark's
+ * location strategies): whole partitions per thread, balanced by records
+ * (PreferConsistent), or as `kafka.partition.threads` says
+ * ('PARTITION:THREAD,...', PreferFixed; unlisted partitions go by
+ * PreferConsistent's rule). The records are reordered into one run per
+ * thread in q->fixed when pinned. */
+static void plan_chunks(runner *rn, rquery *q, rscan *s)
+{
+    int k = rn->o->threads;
+    if (k < 2 || s->n < 2)
+        return;
+    int cut[257];
+    const char *pin = wr_catalog_get_prop(rn->cat, "kafka.partition.threads");
+    if (pin && k <= 256) {
+        /* thread of each record's partition, then a stable reorder */
+        int *th = malloc(sizeof(int) * (size_t)s->n);
+        wr_record *re = realloc(q->fixed, sizeof(wr_record) * (size_t)s->n);
+        if (!th || !re) {
+            free(th);
+            if (re)
+                q->fixed = re;
+            return;
+        }
+        q->fixed = re;
+        for (int i = 0; i < s->n; i++) {
+            int32_t part = s->recs[i].partition;
+            th[i] = part % k; /* unlisted: round robin */
+            for (const char *c = pin; c && *c;) {
+                char *e;
+                long pp = strtol(c, &e, 10);
+                if (e == c || *e != ':')
+                    break;
+                long t = strtol(e + 1, &e, 10);
+                if (pp == part && t >= 0)
+                    th[i] = (int)(t % k);
+                c = *e == ',' ? e + 1 : NULL;
+            }
+        }
+        int m = 0;
+        for (int t = 0; t < k; t++) {
+            cut[t] = m;
+            for (int i = 0; i < s->n; i++)
+                if (th[i] == t)
+                    re[m++] = s->recs[i];
+        }
+        cut[k] = m;
+        free(th);
+        s->recs = re;
+        wr_qrun_cut(q->r, cut);
+        return;
+    }
+    /* PreferConsistent: cut at the partition boundary nearest each even
+     * share. */
+    cut[0] = 0;
+    int t = 1;
+    for (int i = 1; i < s->n && t < k && t <= 256; i++)
+        if (s->recs[i].partition != s->recs[i - 1].partition &&
+            (int64_t)i * k >= (int64_t)s->n * t)
+            cut[t++] = i;
+    while (t <= k && t <= 256)
+        cut[t++] = s->n;
+    cut[k] = s->n;
+    wr_qrun_cut(q->r, cut);
 }
 
 /* Runs the records of every source of q (fetched) through the query:
@@ -468,6 +535,8 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
                 rc = wr_ksource_fetch(s->ks, &s->recs, &s->n, st);
             if (rc != WEIR_OK)
                 return rc;
+            if (p->nscan == 1)
+                plan_chunks(rn, q, s);
         }
         in += s->n;
     }
