@@ -154,6 +154,10 @@ weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
 /* Waits for every delivery report of what was put since the last flush;
  * a failed delivery fails with its topic[partition] and reason. */
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st);
+/* Asynchronous delivery: serves the delivery reports that are in (the
+ * callback counts failures) without waiting; fails like flush when one
+ * failed since the last call. */
+weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st);
 void wr_ksink_close(wr_ksink *k);
 
 #endif

@@ -165,6 +165,20 @@ weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
     return WEIR_OK;
 }
 
+weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st)
+{
+    rd_kafka_poll(k->rk, 0);
+    if (k->failed) {
+        weir_rc rc = weir_status_set(
+            st, WEIR_E_IO, WEIR_NOLOC,
+            "Kafka delivery failed for %lld record(s), first %s",
+            (long long)k->failed, k->first_err);
+        k->failed = 0;
+        return rc;
+    }
+    return WEIR_OK;
+}
+
 void wr_ksink_close(wr_ksink *k)
 {
     if (!k)

@@ -184,6 +184,7 @@ static const char *const session_keys[] = {
     "batch.interval",
     "cache.max.bytes.buffering",
     "checkpoint.dir",
+    "delivery.mode",
     "commit.interval.ms",
     "error.dead.letter.file",
     "error.dead.letter.topic",
@@ -291,6 +292,11 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
     }
     if (!strcmp(key, "error.policy") && !one_of(value, policies, 3)) {
         snprintf(why, n, "expected skip, stop or dead_letter");
+        return false;
+    }
+    static const char *const modes[] = {"sync", "async"};
+    if (!strcmp(key, "delivery.mode") && !one_of(value, modes, 2)) {
+        snprintf(why, n, "expected sync or async");
         return false;
     }
     return true;

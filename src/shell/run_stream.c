@@ -62,6 +62,7 @@ typedef struct rquery {
     rscan *sc;      /* p->nscan */
     wr_runout out;  /* FILE= sink or stdout */
     wr_ksink *sink; /* Kafka sink, or NULL */
+    bool async;     /* delivery.mode 'async': do not wait per batch */
     bool done;
     int64_t batches;
     /* The error policy for records that cannot be decoded. */
@@ -362,6 +363,8 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         q->sink = wr_ksink_open(conf, p->sink.topic, st);
         if (!q->sink)
             return st->code;
+        const char *dm = wr_catalog_get_prop(rn->cat, "delivery.mode");
+        q->async = dm && !strcasecmp(dm, "async");
         out = kafka_out;
         ctx = q;
     }
@@ -544,7 +547,8 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     if (rc == WEIR_OK && rn->o->interval > 0)
         rc = wr_qrun_tick(q->r, btime, st);
     if (rc == WEIR_OK && q->sink)
-        rc = wr_ksink_flush(q->sink, st);
+        rc =
+            q->async ? wr_ksink_poll(q->sink, st) : wr_ksink_flush(q->sink, st);
     if (rc == WEIR_OK && q->dlq)
         rc = wr_ksink_flush(q->dlq, st);
     if (rc == WEIR_OK && q->dlqf && fflush(q->dlqf) != 0)
