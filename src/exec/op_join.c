@@ -43,7 +43,11 @@ typedef struct jside {
     wr_rowmap m;
     const wr_type *kt[1]; /* the key type */
     size_t n;             /* rows kept */
-    int64_t oldest;       /* no row is older (INT64_MAX: none) */
+    /* Stream sides: the rows again in a min-heap by (ROWTIME, arrival),
+     * so that expiry touches only the rows that expire. */
+    bool expires;
+    jrow **h;
+    size_t nh, ch;
 } jside;
 
 typedef struct jnode {
@@ -117,14 +121,62 @@ static jrow *row_new(const wr_qplan *p, const wr_datum *d, const wr_type *kt,
     return r;
 }
 
+static bool older(const jrow *a, const jrow *b)
+{
+    return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static bool heap_push(jside *s, jrow *r)
+{
+    if (s->nh == s->ch) {
+        size_t nc = s->ch ? s->ch * 2 : 64;
+        jrow **h = wr_realloc(s->h, sizeof(void *) * nc);
+        if (!h)
+            return false;
+        s->h = h;
+        s->ch = nc;
+    }
+    size_t i = s->nh++;
+    while (i > 0 && older(r, s->h[(i - 1) / 2])) {
+        s->h[i] = s->h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    s->h[i] = r;
+    return true;
+}
+
+static jrow *heap_pop(jside *s)
+{
+    jrow *top = s->h[0], *last = s->h[--s->nh];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= s->nh)
+            break;
+        if (c + 1 < s->nh && older(s->h[c + 1], s->h[c]))
+            c++;
+        if (!older(s->h[c], last))
+            break;
+        s->h[i] = s->h[c];
+        i = c;
+    }
+    if (s->nh)
+        s->h[i] = last;
+    return top;
+}
+
 static bool side_add(wr_joinop *j, jside *s, jrow *r)
 {
     r->seq = j->arrivals++;
     if (!wr_rowmap_add(&s->m, &r->key, r))
         return false;
+    if (s->expires && !heap_push(s, r)) { /* take it back out */
+        wr_rment *e = wr_rowmap_find(&s->m, &r->key);
+        if (e)
+            wr_rowmap_remove(&s->m, e, e->n - 1);
+        return false;
+    }
     s->n++;
-    if (r->ts < s->oldest)
-        s->oldest = r->ts;
     return true;
 }
 
@@ -152,7 +204,9 @@ wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st)
         jn->right.kt[0] = wr_xexpr_type(p->joins[i].rkey);
         wr_rowmap_init(&jn->left.m, 1, jn->left.kt);
         wr_rowmap_init(&jn->right.m, 1, jn->right.kt);
-        jn->left.oldest = jn->right.oldest = INT64_MAX;
+        /* Stream sides expire; a table side keeps the latest row per
+         * key until it is replaced or deleted. */
+        jn->left.expires = jn->right.expires = !p->joins[i].right_table;
     }
     return j;
 }
@@ -160,6 +214,7 @@ wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st)
 static void side_free(jside *s)
 {
     wr_rowmap_fini(&s->m, row_free);
+    wr_free(s->h);
 }
 
 void wr_joinop_free(wr_joinop *j)
@@ -407,44 +462,11 @@ static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
     return WEIR_OK;
 }
 
-/* What expiry of one side needs: rows older than `limit` go; unmatched
- * ones of an outer side with GRACE are collected (to be emitted in arrival
- * order) instead of freed. */
+/* The unmatched outer rows one expiry collected. */
 typedef struct expiry {
-    int64_t limit; /* rows with ts + span + grace below stream time */
-    bool pad;      /* collect unmatched rows for null-padded output */
-    jrow **dead;   /* collected rows */
-    int ndead, cap;
-    bool oom;
-    int64_t oldest; /* of the rows that stay */
+    jrow **dead;
+    int ndead;
 } expiry;
-
-static bool keep_row(void *row, void *arg)
-{
-    jrow *r = row;
-    expiry *x = arg;
-    if (r->ts >= x->limit) {
-        if (r->ts < x->oldest)
-            x->oldest = r->ts;
-        return true;
-    }
-    if (x->pad && !r->matched) {
-        if (x->ndead == x->cap) {
-            int nc = x->cap ? x->cap * 2 : 16;
-            jrow **d = wr_realloc(x->dead, sizeof(void *) * (size_t)nc);
-            if (!d) { /* keep it for the next expiry */
-                x->oom = true;
-                return true;
-            }
-            x->dead = d;
-            x->cap = nc;
-        }
-        x->dead[x->ndead++] = r;
-        return false;
-    }
-    row_free(r);
-    return false;
-}
 
 static int cmp_arrival(const void *a, const void *b)
 {
@@ -454,8 +476,7 @@ static int cmp_arrival(const void *a, const void *b)
 
 /* Expires buffered stream-stream rows whose window and grace are behind
  * stream time, emitting unmatched outer rows null-padded (with GRACE), in
- * the order they arrived. A side whose oldest row cannot expire yet is
- * not scanned. */
+ * the order they arrived. */
 static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
 {
     const wr_qplan *p = j->p;
@@ -472,20 +493,42 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
                     ? (pj->type == WR_JOIN_LEFT || pj->type == WR_JOIN_FULL)
                     : (pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL);
             int64_t span = side == 0 ? pj->after : pj->before;
-            /* r stays while r->ts + span + grace >= stream time */
-            expiry x = {jn->stream_time - span - grace,
-                        outer && pj->grace >= 0,
-                        NULL,
-                        0,
-                        0,
-                        false,
-                        INT64_MAX};
-            if (s->n == 0 || s->oldest >= x.limit)
-                continue;
-            s->n = wr_rowmap_filter(&s->m, keep_row, &x);
-            s->oldest = x.oldest;
-            if (x.oom)
-                s->oldest = INT64_MIN; /* rescan next time */
+            /* r stays while r->ts + span + grace >= stream time: the
+             * heap yields exactly the rows below that, oldest first. */
+            int64_t limit = jn->stream_time - span - grace;
+            bool pad = outer && pj->grace >= 0;
+            jrow **dead = NULL;
+            int ndead = 0, cap = 0;
+            while (s->nh && s->h[0]->ts < limit) {
+                jrow *r = heap_pop(s);
+                wr_rment *e = wr_rowmap_find(&s->m, &r->key);
+                for (int i = 0; e && i < e->n; i++)
+                    if (e->rows[i] == r) {
+                        wr_rowmap_remove(&s->m, e, i);
+                        break;
+                    }
+                s->n--;
+                if (!pad || r->matched) {
+                    row_free(r);
+                    continue;
+                }
+                if (ndead == cap) {
+                    int nc = cap ? cap * 2 : 16;
+                    jrow **d = wr_realloc(dead, sizeof(void *) * (size_t)nc);
+                    if (!d) {
+                        row_free(r);
+                        for (int i = 0; i < ndead; i++)
+                            row_free(dead[i]);
+                        wr_free(dead);
+                        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                               "out of memory");
+                    }
+                    dead = d;
+                    cap = nc;
+                }
+                dead[ndead++] = r;
+            }
+            expiry x = {dead, ndead};
             if (x.ndead > 1)
                 qsort(x.dead, (size_t)x.ndead, sizeof(void *), cmp_arrival);
             weir_rc rc = WEIR_OK;
