@@ -50,6 +50,10 @@ int wr_kafka_prop_kind(const char *key);
  * NULL: none. */
 void wr_kafka_set_interrupt(volatile int *flag);
 bool wr_kafka_interrupted(void);
+/* Whether a client met a failure that retrying will not cure (failed
+ * authentication, a fatal producer error); msg gets it. The waiting loops
+ * give up with it. */
+bool wr_kafka_fatal(char *msg, size_t n);
 
 /* The value to print for property key: "[hidden]" for secrets. */
 const char *wr_kafka_prop_shown(const char *key, const char *value);

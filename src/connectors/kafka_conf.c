@@ -5,10 +5,13 @@
 #include "connectors/kafka.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <strings.h>
 
 static volatile int *interrupt_flag;
+static pthread_mutex_t fatal_mu = PTHREAD_MUTEX_INITIALIZER;
+static char fatal_msg[600]; /* a failure no retry will cure, or "" */
 
 void wr_kafka_set_interrupt(volatile int *flag)
 {
@@ -18,6 +21,40 @@ void wr_kafka_set_interrupt(volatile int *flag)
 bool wr_kafka_interrupted(void)
 {
     return interrupt_flag && *interrupt_flag;
+}
+
+bool wr_kafka_fatal(char *msg, size_t n)
+{
+    pthread_mutex_lock(&fatal_mu);
+    bool f = fatal_msg[0] != '\0';
+    if (f && msg)
+        snprintf(msg, n, "%s", fatal_msg);
+    pthread_mutex_unlock(&fatal_mu);
+    return f;
+}
+
+/* Client errors: authentication failures and librdkafka's fatal errors
+ * end the run (waiting loops check wr_kafka_fatal); the others are
+ * transient and retried, and reach the log through on_log. */
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *o)
+{
+    (void)o;
+    char buf[400];
+    bool fatal = err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+                 (err == RD_KAFKA_RESP_ERR__FATAL &&
+                  rd_kafka_fatal_error(rk, buf, sizeof buf));
+    fprintf(stderr, "weir: Kafka %s: %s\n", fatal ? "fatal error" : "error",
+            reason);
+    if (!fatal)
+        return;
+    pthread_mutex_lock(&fatal_mu);
+    if (!fatal_msg[0])
+        snprintf(fatal_msg, sizeof fatal_msg, "%s: %s",
+                 err == RD_KAFKA_RESP_ERR__AUTHENTICATION
+                     ? "Kafka authentication failed"
+                     : "Kafka fatal error",
+                 err == RD_KAFKA_RESP_ERR__FATAL ? buf : reason);
+    pthread_mutex_unlock(&fatal_mu);
 }
 
 /* librdkafka's log lines, in weir's words (warnings and errors only). */
@@ -46,7 +83,7 @@ static bool contains_ci(const char *s, const char *word)
 const char *wr_kafka_prop_shown(const char *key, const char *value)
 {
     static const char *const secret[] = {"password", "secret", "keytab",
-                                         "oauthbearer.config"};
+                                         "oauthbearer.config", "pem"};
     for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
         if (contains_ci(key, secret[i]))
             return "[hidden]";
@@ -130,6 +167,7 @@ rd_kafka_conf_t *wr_kafka_conf(const wr_catalog *cat, bool producer,
     if (!set1(c, "client.id", "weir", st) || !set1(c, "log_level", "4", st))
         goto fail;
     rd_kafka_conf_set_log_cb(c, on_log);
+    rd_kafka_conf_set_error_cb(c, on_error);
     if (producer && (!set1(c, "enable.idempotence", "true", st) ||
                      !set1(c, "partitioner", "murmur2_random", st)))
         goto fail;

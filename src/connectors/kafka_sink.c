@@ -145,7 +145,10 @@ weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
 {
     int64_t waited = 0;
+    char fatal[512];
     while (rd_kafka_outq_len(k->rk) > 0) {
+        if (wr_kafka_fatal(fatal, sizeof fatal))
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
         rd_kafka_flush(k->rk, 1000);
         waited++;
         if (rd_kafka_outq_len(k->rk) > 0 && waited % 5 == 0)

@@ -108,7 +108,8 @@ wr_ksource *wr_ksource_open(rd_kafka_conf_t *conf, const wr_ksource_opts *o,
                         "cannot create a Kafka consumer: %s", err);
         return NULL;
     }
-    rd_kafka_poll_set_consumer(s->rk);
+    /* No rd_kafka_poll_set_consumer: partitions are read from their own
+     * queues, and rd_kafka_poll serves the error and log callbacks. */
     s->topic = dupstr(o->topic);
     s->pattern = o->pattern;
     s->latest = o->latest;
@@ -232,10 +233,16 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
     rd_kafka_resp_err_t e;
     /* Until the brokers answer: an outage is waited out (and reported),
      * unless the run is being stopped. */
+    char fatal[512];
     for (int tries = 0;; tries++) {
-        e = rd_kafka_metadata(s->rk, s->pattern, rkt, &md, TIMEOUT_MS);
-        if (!e || s->np || wr_kafka_interrupted())
+        /* Short rounds, so that a stop or a fatal error is seen soon. */
+        e = rd_kafka_metadata(s->rk, s->pattern, rkt, &md, 2000);
+        rd_kafka_poll(s->rk, 0); /* errors: authentication, fatal */
+        if (!e || s->np || wr_kafka_interrupted() ||
+            wr_kafka_fatal(fatal, sizeof fatal))
             break;
+        if (tries % 5 != 4)
+            continue;
         fprintf(stderr,
                 "weir: Kafka: metadata for '%s': %s (retry %d; waiting for "
                 "the brokers)\n",
@@ -244,6 +251,8 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
     if (rkt)
         rd_kafka_topic_destroy(rkt);
     if (e) {
+        if (wr_kafka_fatal(fatal, sizeof fatal))
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
         if (s->np) /* keep the partitions we know; try again next batch */
             return WEIR_OK;
         return weir_status_set(
@@ -490,11 +499,16 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
         k->complete = true;
     int64_t t0 = mono_ms(), said = t0;
     while (!k->complete) {
+        char fatal[512];
         if (wr_kafka_interrupted())
             return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
                                    "interrupted while fetching %s[%d]",
                                    k->topic, (int)k->partition);
+        if (wr_kafka_fatal(fatal, sizeof fatal))
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
         rd_kafka_message_t *m = rd_kafka_consume_queue(k->q, 200);
+        if (!m)
+            rd_kafka_poll(s->rk, 0); /* errors while waiting */
         if (!m) {
             int64_t now = mono_ms();
             if (now - said >= 5000) {

@@ -188,8 +188,8 @@ static bool uses_kafka(const wr_catalog *cat, const wr_qplan *p)
 static bool apply_set(weir_engine *e, const char *kv, const char *where)
 {
     const char *eq = strchr(kv, '=');
-    if (!eq || eq == kv) {
-        fprintf(stderr, "weir run: %s: '%s' is not KEY=VALUE\n", where, kv);
+    if (!eq || eq == kv) { /* not echoed: it may hold a secret */
+        fprintf(stderr, "weir run: %s: not KEY=VALUE\n", where);
         return false;
     }
     char key[256];

@@ -775,6 +775,8 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                 continue;
             before += wr_qrun_stats(q->r)->records_in;
             if (run_batch(&rn, q, btime, sched, &st) != WEIR_OK) {
+                if (stop_requested) /* stopped while reading: uncommitted */
+                    break;
                 fprintf(stderr, "weir run: %s: %s\n", q->p->id, st.msg);
                 rc = 1;
                 break;
