@@ -53,6 +53,7 @@ struct wr_ksource {
     bool latest;       /* start at the end when nothing is committed */
     bool planned_once; /* partitions found later start at their beginning */
     bool stop_at_end;  /* cron mode (wr_ksource_stop_at_end) */
+    bool incomplete;   /* the last metadata left something unknown */
     int64_t max_pp;    /* default per-partition cap, 0: none */
     kpart *p;
     int np, cap;
@@ -261,14 +262,25 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
     }
     rd_kafka_topic_partition_list_t *fresh =
         rd_kafka_topic_partition_list_new(8);
+    /* A topic or partition the metadata reports with a transient error
+     * (no leader yet, ...) is looked at again at the next plan; until then
+     * the source is not at its end (cron mode). */
+    s->incomplete = false;
     for (int t = 0; t < md->topic_cnt; t++) {
         const struct rd_kafka_metadata_topic *mt = &md->topics[t];
-        if (mt->err)
+        if (mt->err) {
+            if (mt->err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+                s->incomplete = true;
             continue;
+        }
         for (int i = 0; i < mt->partition_cnt; i++) {
             int32_t pid = mt->partitions[i].id;
             if (!wanted(s, mt->topic, pid) || find_part(s, mt->topic, pid))
                 continue;
+            if (mt->partitions[i].err || mt->partitions[i].leader < 0) {
+                s->incomplete = true;
+                continue;
+            }
             rd_kafka_topic_partition_list_add(fresh, mt->topic, pid);
         }
     }
@@ -285,11 +297,13 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
         int64_t lo = 0, hi = 0;
         rd_kafka_resp_err_t we = rd_kafka_query_watermark_offsets(
             s->rk, tp->topic, tp->partition, &lo, &hi, TIMEOUT_MS);
-        if (we) {
-            rc = weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
-                                 "Kafka offsets of %s[%d]: %s", tp->topic,
-                                 (int)tp->partition, rd_kafka_err2str(we));
-            break;
+        if (we) { /* not reachable now: found again at the next plan */
+            fprintf(stderr,
+                    "weir: Kafka: offsets of %s[%d]: %s (retrying next "
+                    "batch)\n",
+                    tp->topic, (int)tp->partition, rd_kafka_err2str(we));
+            s->incomplete = true;
+            continue;
         }
         int64_t start = !e && tp->offset >= 0           ? tp->offset
                         : s->latest && !s->planned_once ? hi
@@ -316,7 +330,16 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
         k->partition = tp->partition;
         k->next = start;
         k->eof = -1;
-        k->end = -1;
+        /* Cron mode: this partition's end, from the same (per-partition,
+         * authoritative) watermark query as its start. */
+        k->end = s->stop_at_end ? hi : -1;
+        if (getenv("WEIR_KAFKA_DEBUG"))
+            fprintf(stderr,
+                    "weir: Kafka: %s[%d] found: committed %lld (%s), low "
+                    "%lld, high %lld, start %lld, end %lld\n",
+                    tp->topic, (int)tp->partition, (long long)tp->offset,
+                    e ? rd_kafka_err2str(e) : "ok", (long long)lo,
+                    (long long)hi, (long long)start, (long long)k->end);
         s->np++;
         s->reassign = true;
     }
@@ -423,8 +446,7 @@ weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
     for (int i = 0; i < s->np; i++) {
         kpart *k = &s->p[i];
         int64_t cap = lim ? lim[i] : s->max_pp > 0 ? s->max_pp : -1;
-        if (s->stop_at_end && k->end < 0)
-            k->end = k->high;
+
         k->from = k->next;
         k->until = k->high > k->from ? k->high : k->from;
         if (k->end >= 0 && k->until > k->end)
@@ -627,6 +649,8 @@ void wr_ksource_stop_at_end(wr_ksource *s)
 
 bool wr_ksource_at_end(const wr_ksource *s)
 {
+    if (s->incomplete)
+        return false;
     for (int i = 0; i < s->np; i++)
         if (s->p[i].end < 0 || s->p[i].next < s->p[i].end)
             return false;
