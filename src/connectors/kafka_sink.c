@@ -156,16 +156,7 @@ weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
                     "weir: Kafka: waiting %llds for %d deliveries to %s\n",
                     (long long)waited, rd_kafka_outq_len(k->rk), k->topic);
     }
-    rd_kafka_poll(k->rk, 0);
-    if (k->failed) {
-        weir_rc rc = weir_status_set(
-            st, WEIR_E_IO, WEIR_NOLOC,
-            "Kafka delivery failed for %lld record(s), first %s",
-            (long long)k->failed, k->first_err);
-        k->failed = 0;
-        return rc;
-    }
-    return WEIR_OK;
+    return wr_ksink_poll(k, st);
 }
 
 weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st)

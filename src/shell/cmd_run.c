@@ -67,14 +67,14 @@ weir_rc wr_run_print_row(void *ctx, const wr_qplan *p, const wr_out *o,
     return WEIR_OK;
 }
 
-static int64_t now_ms(void)
+int64_t wr_shell_mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t epoch_ms(void)
+int64_t wr_shell_epoch_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -108,10 +108,11 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
     }
     wr_qrun *r = wr_qrun_new(p, threads, wr_run_print_row, &ro, &st);
     int rc = r ? 0 : 1;
-    int64_t next = now_ms();
+    int64_t next = wr_shell_mono_ms();
     /* The batch clock, as Spark's: the first batch is at the next multiple
      * of the interval, the stream starts one interval before. */
-    int64_t btime = interval > 0 ? (epoch_ms() / interval + 1) * interval : 0;
+    int64_t btime =
+        interval > 0 ? (wr_shell_epoch_ms() / interval + 1) * interval : 0;
     if (r && (interval > 0 || p->proc) &&
         wr_qrun_clock(r, btime - interval, interval, idle, &st) != WEIR_OK) {
         fprintf(stderr, "weir run: %s: %s\n", p->id, st.msg);
@@ -124,7 +125,7 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
          * (Spark's batch clock); a batch that overruns starts the next one
          * at once. */
         if (interval > 0) {
-            int64_t wait = next - now_ms();
+            int64_t wait = next - wr_shell_mono_ms();
             if (wait > 0) {
                 struct timespec ts = {wait / 1000, (wait % 1000) * 1000000};
                 nanosleep(&ts, NULL);

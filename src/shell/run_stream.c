@@ -85,20 +85,6 @@ struct runner {
     const wr_runopts *o;
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t epoch_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool embedded(const wr_catalog *cat)
 {
     const char *bs = wr_catalog_get_prop(cat, "kafka.bootstrap.servers");
@@ -513,7 +499,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
                          weir_status *st)
 {
     const wr_qplan *p = q->p;
-    int64_t t0 = mono_ms();
+    int64_t t0 = wr_shell_mono_ms();
     int64_t in = 0;
     bool any_file = false, files_done = true;
     for (int i = 0; i < p->nscan; i++) {
@@ -573,13 +559,13 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     q->batches++;
     /* The rate controllers learn from the batch (Spark's
      * onBatchCompleted: end time, records, processing time, delay). */
-    int64_t end = epoch_ms(), proc = mono_ms() - t0;
+    int64_t end = wr_shell_epoch_ms(), proc = wr_shell_mono_ms() - t0;
     for (int i = 0; i < p->nscan; i++)
         if (q->sc[i].ks && q->sc[i].rate.backpressure)
             wr_pid_compute(&q->sc[i].pid, end, q->sc[i].n, proc, sched, NULL);
     if (in > 0) {
         const wr_qstats *qs = wr_qrun_stats(q->r);
-        int64_t ms = mono_ms() - t0;
+        int64_t ms = wr_shell_mono_ms() - t0;
         fprintf(stderr,
                 "weir: %s batch %" PRId64 ": %" PRId64 " records in "
                 "(%.0f/s), processing %" PRId64 " ms, scheduling delay "
@@ -631,7 +617,7 @@ static void gen_run(gen *g, int64_t upto)
 {
     wr_buf k = WR_BUF_INIT, v = WR_BUF_INIT;
     weir_status st;
-    int64_t t0 = mono_ms();
+    int64_t t0 = wr_shell_mono_ms();
     while (g->rc == WEIR_OK && (upto == 0 || g->made < upto) &&
            !stop_requested) {
         int64_t ts;
@@ -648,7 +634,7 @@ static void gen_run(gen *g, int64_t upto)
             break;
         }
         if (g->rate > 0) { /* pace: record i at t0 + i / rate */
-            int64_t due = t0 + g->made * 1000 / g->rate - mono_ms();
+            int64_t due = t0 + g->made * 1000 / g->rate - wr_shell_mono_ms();
             if (due > 0) {
                 struct timespec ts2 = {due / 1000, (due % 1000) * 1000000};
                 nanosleep(&ts2, NULL);
@@ -690,7 +676,8 @@ static weir_rc gen_open(runner *rn, const char *spec, gen *g, weir_status *st)
                                spec);
     g->count = c;
     g->rate = r;
-    g->g = wr_datagen_new(g->quickstart, WR_FMT_JSON, 1, epoch_ms(), st);
+    g->g =
+        wr_datagen_new(g->quickstart, WR_FMT_JSON, 1, wr_shell_epoch_ms(), st);
     if (!g->g)
         return st->code;
     weir_rc rc = ensure_topic(rn, g->topic, NULL, st);
@@ -711,8 +698,9 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
         return 1;
     weir_status st;
     int rc = 0;
-    int64_t btime =
-        o->interval > 0 ? (epoch_ms() / o->interval + 1) * o->interval : 0;
+    int64_t btime = o->interval > 0
+                        ? (wr_shell_epoch_ms() / o->interval + 1) * o->interval
+                        : 0;
     for (int i = 0; i < n && rc == 0; i++) {
         qs[i].p = plans[i];
         if (open_query(&rn, &qs[i], &st) != WEIR_OK ||
@@ -752,11 +740,11 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             g->started = pthread_create(&g->thread, NULL, gen_thread, g) == 0;
         }
     }
-    int64_t next = mono_ms();
+    int64_t next = wr_shell_mono_ms();
     while (rc == 0 && !stop_requested) {
         int64_t sched = 0;
         if (o->interval > 0) {
-            int64_t wait = next - mono_ms();
+            int64_t wait = next - wr_shell_mono_ms();
             if (wait > 0) {
                 struct timespec ts = {wait / 1000, (wait % 1000) * 1000000};
                 nanosleep(&ts, NULL);

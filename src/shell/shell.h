@@ -22,6 +22,10 @@ int wr_cmd_run(int argc, char **argv);
 int wr_cmd_broker(int argc, char **argv);
 int wr_cmd_datagen(int argc, char **argv);
 
+/* Milliseconds of the monotonic clock, and since the epoch. */
+int64_t wr_shell_mono_ms(void);
+int64_t wr_shell_epoch_ms(void);
+
 /* Where `weir run` writes a query's rows: a FILE= sink's file (one value
  * per line), or stdout as JSON objects (file NULL). */
 typedef struct wr_runout {
