@@ -124,6 +124,14 @@ weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
 weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
                          weir_status *st);
 
+/* The same one partition at a time, so that the query works on a
+ * partition while the others are still being fetched: the planned
+ * partitions are 0..wr_ksource_nparts()-1; each call frees the records of
+ * the previous one (they are borrowed until the next call or plan). */
+int wr_ksource_nparts(const wr_ksource *s);
+weir_rc wr_ksource_fetch_part(wr_ksource *s, int i, const wr_record **recs,
+                              int *n, weir_status *st);
+
 /* The batch was processed: its ranges' ends become the next batch's
  * starts and are committed to the consumer group (asynchronously). */
 weir_rc wr_ksource_done(wr_ksource *s, weir_status *st);

@@ -15,8 +15,8 @@
  *
  * Memory: the source owns the consumer, the messages of the current batch
  * (records borrow their key and value bytes until the next plan), at most
- * one message per partition held for the next batch, and the range and
- * record arrays.
+ * the messages read past a partition's range (held for the next batch), and the
+ * range and record arrays.
  */
 #include "connectors/kafka.h"
 
@@ -38,8 +38,9 @@ typedef struct kpart {
     int64_t high;
     int64_t eof; /* the partition's end as last reported, -1: none */
     int64_t end; /* cron mode: read up to here, -1: not set yet */
-    rd_kafka_message_t *held; /* read past `until`: the next batch's */
-    rd_kafka_queue_t *q;      /* the partition's own queue */
+    rd_kafka_message_t **held; /* read past `until`: the next batch's, */
+    int nheld, cheld;          /* in offset order */
+    rd_kafka_queue_t *q;       /* the partition's own queue */
     bool complete;
 } kpart;
 
@@ -170,8 +171,9 @@ void wr_ksource_close(wr_ksource *s)
         return;
     release_batch(s);
     for (int i = 0; i < s->np; i++) {
-        if (s->p[i].held)
-            rd_kafka_message_destroy(s->p[i].held);
+        for (int h = 0; h < s->p[i].nheld; h++)
+            rd_kafka_message_destroy(s->p[i].held[h]);
+        wr_free(s->p[i].held);
         if (s->p[i].q)
             rd_kafka_queue_destroy(s->p[i].q);
         wr_free(s->p[i].topic);
@@ -390,9 +392,9 @@ static weir_rc assign(wr_ksource *s, weir_status *st)
         kpart *k = &s->p[i];
         rd_kafka_topic_partition_list_add(l, k->topic, k->partition)->offset =
             k->next;
-        if (k->held)
-            rd_kafka_message_destroy(k->held);
-        k->held = NULL;
+        for (int h = 0; h < k->nheld; h++)
+            rd_kafka_message_destroy(k->held[h]);
+        k->nheld = 0;
         k->eof = -1;
         if (k->q)
             rd_kafka_queue_destroy(k->q);
@@ -487,7 +489,18 @@ static weir_rc take(wr_ksource *s, kpart *k, rd_kafka_message_t *m,
         return WEIR_OK;
     }
     if (m->offset >= k->until) {
-        k->held = m;
+        if (k->nheld == k->cheld) {
+            int nc = k->cheld ? k->cheld * 2 : 16;
+            rd_kafka_message_t **h =
+                wr_realloc(k->held, sizeof(void *) * (size_t)nc);
+            if (!h) {
+                rd_kafka_message_destroy(m);
+                return nomem(st);
+            }
+            k->held = h;
+            k->cheld = nc;
+        }
+        k->held[k->nheld++] = m;
         k->complete = true;
         return WEIR_OK;
     }
@@ -510,10 +523,22 @@ static int64_t mono_ms(void)
 /* Reads partition k until its range is complete. */
 static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
 {
-    if (k->held) {
-        rd_kafka_message_t *m = k->held;
-        k->held = NULL;
-        weir_rc rc = take(s, k, m, st);
+    if (k->nheld) { /* what the last batch read past its range first */
+        int nh = k->nheld;
+        rd_kafka_message_t *first[64], **was = first;
+        if (nh > 64 && !(was = wr_malloc(sizeof(void *) * (size_t)nh)))
+            return nomem(st);
+        memcpy(was, k->held, sizeof(void *) * (size_t)nh);
+        k->nheld = 0;
+        weir_rc rc = WEIR_OK;
+        for (int h = 0; h < nh; h++) {
+            if (rc == WEIR_OK)
+                rc = take(s, k, was[h], st);
+            else
+                rd_kafka_message_destroy(was[h]);
+        }
+        if (was != first)
+            wr_free(was);
         if (rc != WEIR_OK)
             return rc;
     }
@@ -528,10 +553,16 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
                                    k->topic, (int)k->partition);
         if (wr_kafka_fatal(fatal, sizeof fatal))
             return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
-        rd_kafka_message_t *m = rd_kafka_consume_queue(k->q, 200);
-        if (!m)
+        /* Many messages per call: one call per message costs a clock
+         * read and a lock each. */
+        rd_kafka_message_t *ms[512];
+        /* What is there now (a batch call with a timeout waits for a full
+         * array), else wait for the next one. */
+        ssize_t got = rd_kafka_consume_batch_queue(k->q, 0, ms, 512);
+        if (got <= 0 && (ms[0] = rd_kafka_consume_queue(k->q, 200)))
+            got = 1;
+        if (got <= 0) {
             rd_kafka_poll(s->rk, 0); /* errors while waiting */
-        if (!m) {
             int64_t now = mono_ms();
             if (now - said >= 5000) {
                 fprintf(stderr,
@@ -544,42 +575,36 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
             }
             continue;
         }
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            k->eof = m->offset;
-            rd_kafka_message_destroy(m);
-            if (k->eof >= k->until)
-                k->complete = true;
-            continue;
+        weir_rc rc = WEIR_OK;
+        for (ssize_t i = 0; i < got; i++) {
+            rd_kafka_message_t *m = ms[i];
+            if (rc != WEIR_OK) {
+                rd_kafka_message_destroy(m);
+            } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                k->eof = m->offset;
+                rd_kafka_message_destroy(m);
+                if (k->eof >= k->until)
+                    k->complete = true;
+            } else if (m->err) {
+                /* Transient errors are retried by librdkafka. */
+                fprintf(stderr, "weir: Kafka: %s[%d]: %s\n", k->topic,
+                        (int)k->partition, rd_kafka_message_errstr(m));
+                rd_kafka_message_destroy(m);
+            } else {
+                rc = take(s, k, m, st);
+            }
         }
-        if (m->err) {
-            /* Transient errors are retried by librdkafka; report them. */
-            fprintf(stderr, "weir: Kafka: %s[%d]: %s\n", k->topic,
-                    (int)k->partition, rd_kafka_message_errstr(m));
-            rd_kafka_message_destroy(m);
-            continue;
-        }
-        weir_rc rc = take(s, k, m, st);
         if (rc != WEIR_OK)
             return rc;
     }
     return WEIR_OK;
 }
 
-weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
-                         weir_status *st)
+/* Turns the messages held (s->msgs) into records; k: their partition
+ * when they are all of one (else looked up per message). */
+static weir_rc make_records(wr_ksource *s, kpart *k, const wr_record **recs,
+                            int *n, weir_status *st)
 {
-    *recs = NULL;
-    *n = 0;
-    if (s->reassign) {
-        weir_rc rc = assign(s, st);
-        if (rc != WEIR_OK)
-            return rc;
-    }
-    for (int i = 0; i < s->np; i++) {
-        weir_rc rc = fill(s, &s->p[i], st);
-        if (rc != WEIR_OK)
-            return rc;
-    }
     if (s->nmsg > s->crec) {
         wr_record *r = wr_realloc(s->recs, sizeof(wr_record) * (size_t)s->nmsg);
         if (!r)
@@ -587,8 +612,6 @@ weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
         s->recs = r;
         s->crec = s->nmsg;
     }
-    /* Messages arrived partition by partition, each in offset order. */
-    kpart *k = s->np ? s->p : NULL;
     for (int i = 0; i < s->nmsg; i++) {
         const rd_kafka_message_t *m = s->msgs[i];
         if (!k || k->partition != m->partition ||
@@ -611,6 +634,47 @@ weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
     *recs = s->recs;
     *n = s->nmsg;
     return WEIR_OK;
+}
+
+weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
+                         weir_status *st)
+{
+    *recs = NULL;
+    *n = 0;
+    if (s->reassign) {
+        weir_rc rc = assign(s, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    for (int i = 0; i < s->np; i++) {
+        weir_rc rc = fill(s, &s->p[i], st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    /* Messages arrived partition by partition, each in offset order. */
+    return make_records(s, s->np ? s->p : NULL, recs, n, st);
+}
+
+int wr_ksource_nparts(const wr_ksource *s)
+{
+    return s->np;
+}
+
+weir_rc wr_ksource_fetch_part(wr_ksource *s, int i, const wr_record **recs,
+                              int *n, weir_status *st)
+{
+    *recs = NULL;
+    *n = 0;
+    release_batch(s); /* the previous partition's records are done */
+    if (s->reassign) {
+        weir_rc rc = assign(s, st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    if (i < 0 || i >= s->np)
+        return WEIR_OK;
+    weir_rc rc = fill(s, &s->p[i], st);
+    return rc == WEIR_OK ? make_records(s, &s->p[i], recs, n, st) : rc;
 }
 
 weir_rc wr_ksource_done(wr_ksource *s, weir_status *st)

@@ -502,7 +502,29 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     int64_t t0 = wr_shell_mono_ms();
     int64_t in = 0;
     bool any_file = false, files_done = true;
-    for (int i = 0; i < p->nscan; i++) {
+    /* One Kafka source on one thread: feed the query partition by
+     * partition, so that it works on one while librdkafka fetches the
+     * others (and each partition's messages are freed as soon as done). */
+    bool by_part = p->nscan == 1 && q->sc[0].ks && rn->o->threads <= 1;
+    for (int i = 0; i < p->nscan && by_part; i++) {
+        rscan *s = &q->sc[i];
+        const wr_krange *r;
+        int nr;
+        weir_rc rc = wr_ksource_plan(s->ks, rate_caps, s, &r, &nr, st);
+        int64_t total = 0;
+        for (int k = 0; rc == WEIR_OK && k < wr_ksource_nparts(s->ks); k++) {
+            rc = wr_ksource_fetch_part(s->ks, k, &s->recs, &s->n, st);
+            if (rc == WEIR_OK && s->n)
+                rc = wr_qrun_batch(q->r, 0, s->recs, s->n, st);
+            total += s->n;
+        }
+        if (rc != WEIR_OK)
+            return rc;
+        s->n = (int)total; /* for the rate controller */
+        s->recs = NULL;
+        in += total;
+    }
+    for (int i = 0; i < p->nscan && !by_part; i++) {
         rscan *s = &q->sc[i];
         s->n = 0;
         s->recs = NULL;
@@ -529,7 +551,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         }
         in += s->n;
     }
-    weir_rc rc = feed(q, st);
+    weir_rc rc = by_part ? WEIR_OK : feed(q, st);
     if (rc == WEIR_OK && rn->o->interval > 0)
         rc = wr_qrun_tick(q->r, btime, st);
     if (rc == WEIR_OK && q->sink)
