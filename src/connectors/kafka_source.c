@@ -40,7 +40,6 @@ typedef struct kpart {
     int64_t end; /* cron mode: read up to here, -1: not set yet */
     rd_kafka_message_t **held; /* read past `until`: the next batch's, */
     int nheld, cheld;          /* in offset order */
-    rd_kafka_queue_t *q;       /* the partition's own queue */
     bool complete;
 } kpart;
 
@@ -51,11 +50,12 @@ struct wr_ksource {
     regex_t re;     /* compiled pattern */
     int32_t *parts; /* Assign: the partitions, or NULL */
     int nparts;
-    bool latest;       /* start at the end when nothing is committed */
-    bool planned_once; /* partitions found later start at their beginning */
-    bool stop_at_end;  /* cron mode (wr_ksource_stop_at_end) */
-    bool incomplete;   /* the last metadata left something unknown */
-    int64_t max_pp;    /* default per-partition cap, 0: none */
+    bool latest;          /* start at the end when nothing is committed */
+    bool planned_once;    /* partitions found later start at their beginning */
+    bool stop_at_end;     /* cron mode (wr_ksource_stop_at_end) */
+    bool incomplete;      /* the last metadata left something unknown */
+    rd_kafka_queue_t *cq; /* the consumer queue every partition feeds */
+    int64_t max_pp;       /* default per-partition cap, 0: none */
     kpart *p;
     int np, cap;
     bool reassign; /* the partition set changed: assign again */
@@ -174,10 +174,10 @@ void wr_ksource_close(wr_ksource *s)
         for (int h = 0; h < s->p[i].nheld; h++)
             rd_kafka_message_destroy(s->p[i].held[h]);
         wr_free(s->p[i].held);
-        if (s->p[i].q)
-            rd_kafka_queue_destroy(s->p[i].q);
         wr_free(s->p[i].topic);
     }
+    if (s->cq)
+        rd_kafka_queue_destroy(s->cq);
     if (s->rk) {
         rd_kafka_assign(s->rk, NULL);
         rd_kafka_consumer_close(s->rk);
@@ -396,24 +396,19 @@ static weir_rc assign(wr_ksource *s, weir_status *st)
             rd_kafka_message_destroy(k->held[h]);
         k->nheld = 0;
         k->eof = -1;
-        if (k->q)
-            rd_kafka_queue_destroy(k->q);
-        k->q = NULL;
     }
     rd_kafka_resp_err_t e = rd_kafka_assign(s->rk, l);
     rd_kafka_topic_partition_list_destroy(l);
     if (e)
         return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "Kafka assign: %s",
                                rd_kafka_err2str(e));
-    for (int i = 0; i < s->np; i++) {
-        kpart *k = &s->p[i];
-        k->q = rd_kafka_queue_get_partition(s->rk, k->topic, k->partition);
-        if (!k->q)
-            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
-                                   "Kafka: no queue for %s[%d]", k->topic,
-                                   (int)k->partition);
-        rd_kafka_queue_forward(k->q, NULL); /* read it here, not pooled */
-    }
+    /* Every partition's messages come through the consumer queue, routed
+     * here by partition (per-partition queues cannot be taken over
+     * without a race: the fetcher forwards to the consumer queue when it
+     * starts, after assign returns). */
+    if (!s->cq && !(s->cq = rd_kafka_queue_get_consumer(s->rk)))
+        return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                               "Kafka: no consumer queue");
     s->reassign = false;
     return WEIR_OK;
 }
@@ -479,6 +474,25 @@ static bool keep_msg(wr_ksource *s, rd_kafka_message_t *m)
     return true;
 }
 
+/* Keeps m in k's held list (for when k is read: this batch or the
+ * next), in arrival order. */
+static weir_rc hold(kpart *k, rd_kafka_message_t *m, weir_status *st)
+{
+    if (k->nheld == k->cheld) {
+        int nc = k->cheld ? k->cheld * 2 : 16;
+        rd_kafka_message_t **h =
+            wr_realloc(k->held, sizeof(void *) * (size_t)nc);
+        if (!h) {
+            rd_kafka_message_destroy(m);
+            return nomem(st);
+        }
+        k->held = h;
+        k->cheld = nc;
+    }
+    k->held[k->nheld++] = m;
+    return WEIR_OK;
+}
+
 /* Takes one message of partition k: into the batch, held for the next
  * batch, or dropped (before the range: already processed). */
 static weir_rc take(wr_ksource *s, kpart *k, rd_kafka_message_t *m,
@@ -489,20 +503,8 @@ static weir_rc take(wr_ksource *s, kpart *k, rd_kafka_message_t *m,
         return WEIR_OK;
     }
     if (m->offset >= k->until) {
-        if (k->nheld == k->cheld) {
-            int nc = k->cheld ? k->cheld * 2 : 16;
-            rd_kafka_message_t **h =
-                wr_realloc(k->held, sizeof(void *) * (size_t)nc);
-            if (!h) {
-                rd_kafka_message_destroy(m);
-                return nomem(st);
-            }
-            k->held = h;
-            k->cheld = nc;
-        }
-        k->held[k->nheld++] = m;
         k->complete = true;
-        return WEIR_OK;
+        return hold(k, m, st);
     }
     if (!keep_msg(s, m)) {
         rd_kafka_message_destroy(m);
@@ -558,8 +560,8 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
         rd_kafka_message_t *ms[512];
         /* What is there now (a batch call with a timeout waits for a full
          * array), else wait for the next one. */
-        ssize_t got = rd_kafka_consume_batch_queue(k->q, 0, ms, 512);
-        if (got <= 0 && (ms[0] = rd_kafka_consume_queue(k->q, 200)))
+        ssize_t got = rd_kafka_consume_batch_queue(s->cq, 0, ms, 512);
+        if (got <= 0 && (ms[0] = rd_kafka_consume_queue(s->cq, 200)))
             got = 1;
         if (got <= 0) {
             rd_kafka_poll(s->rk, 0); /* errors while waiting */
@@ -578,13 +580,22 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
         weir_rc rc = WEIR_OK;
         for (ssize_t i = 0; i < got; i++) {
             rd_kafka_message_t *m = ms[i];
-            if (rc != WEIR_OK) {
+            /* The message's partition: k, or one read later (its messages
+             * wait in its held list, in order). */
+            kpart *kp = k;
+            if (m->rkt && (m->partition != k->partition ||
+                           strcmp(rd_kafka_topic_name(m->rkt), k->topic)))
+                kp = find_part(s, rd_kafka_topic_name(m->rkt), m->partition);
+            if (rc != WEIR_OK || !kp) {
                 rd_kafka_message_destroy(m);
             } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                k->eof = m->offset;
+                if (m->offset > kp->eof)
+                    kp->eof = m->offset;
                 rd_kafka_message_destroy(m);
-                if (k->eof >= k->until)
+                if (kp == k && k->eof >= k->until)
                     k->complete = true;
+            } else if (!m->err && kp != k) {
+                rc = hold(kp, m, st);
             } else if (m->err) {
                 /* Transient errors are retried by librdkafka. */
                 fprintf(stderr, "weir: Kafka: %s[%d]: %s\n", k->topic,
