@@ -4,19 +4,20 @@
  *
  * Planning asks the brokers for every partition's high watermark (one
  * ListOffsets round per plan, rd_kafka_offsets_for_times with "latest")
- * and cuts [next, min(high, next + limit)). Fetching reads each
- * partition's own queue (librdkafka keeps fetching every assigned
- * partition in the background, bounded by its queue limits) until the
- * range is complete: its last offset was seen, the partition's end was
- * reported at or past `until` (compacted gaps, transaction markers), or a
- * message at or past `until` arrived; that one is kept for the next batch.
- * Nothing is read twice and nothing is skipped: a partition's next batch
- * starts exactly where its last one ended.
+ * and cuts [next, min(high, next + limit)). Fetching reads the consumer
+ * queue (librdkafka keeps fetching every assigned partition in the
+ * background, bounded by its queue limits), routing each message to its
+ * partition, until the partition being read has its range complete: its
+ * last offset was seen, its end was reported at or past `until`
+ * (compacted gaps, transaction markers), or a message at or past `until`
+ * arrived. Messages of other partitions, and those past a range, wait in
+ * their partition's held list, in order. Nothing is read twice and nothing
+ * is skipped: a partition's next batch starts exactly where its last one
+ * ended.
  *
  * Memory: the source owns the consumer, the messages of the current batch
- * (records borrow their key and value bytes until the next plan), at most
- * the messages read past a partition's range (held for the next batch), and the
- * range and record arrays.
+ * (records borrow their key and value bytes until the next plan or
+ * partition), the held messages, and the range and record arrays.
  */
 #include "connectors/kafka.h"
 
