@@ -35,6 +35,8 @@
 #include "parser/parser_int.h"
 #include "weir/engine.h"
 
+#include "bench.h"
+
 #define NSTMTS 10000 /* statements in the benchmark text */
 #define NRUNS 5      /* runs per measure; the median is reported */
 #define MIN_SECS 1.0 /* minimum duration of one run */
@@ -123,13 +125,6 @@ static const char *const mix[] = {
 
 /* A measure: one pass over the text; returns a value to keep it live. */
 typedef long (*pass_fn)(const char *text, size_t len);
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /*
  * Returns a new engine with the setup sources applied, or NULL after
@@ -223,23 +218,16 @@ static long run(pass_fn fn, const char *text, size_t len, long iterations,
 {
     long n = 0;
     long k = 0;
-    double t0 = now();
+    double t0 = bench_now();
     double t;
     do {
         n = fn(text, len);
         k++;
-        t = now() - t0;
+        t = bench_now() - t0;
     } while (iterations > 0 ? k < iterations : t < MIN_SECS);
     *secs = t;
     *passes = k;
     return n;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /*
@@ -268,8 +256,8 @@ static double measure(const char *name, pass_fn fn, const char *text,
         rate[r] = (double)n * (double)passes / secs;
         bps[r] = (double)len * (double)passes / secs;
     }
-    qsort(rate, NRUNS, sizeof rate[0], cmp_double);
-    qsort(bps, NRUNS, sizeof bps[0], cmp_double);
+    qsort(rate, NRUNS, sizeof rate[0], bench_cmp_double);
+    qsort(bps, NRUNS, sizeof bps[0], bench_cmp_double);
     *mbps = bps[NRUNS / 2] / 1e6;
     return rate[NRUNS / 2];
 }

@@ -44,6 +44,8 @@
 #include "engine/engine_int.h"
 #include "exec/exec.h"
 
+#include "bench.h"
+
 #define READ_CHUNK ((size_t)1 << 20) /* bytes per fread */
 
 /* One source file, streamed line by line. */
@@ -70,19 +72,6 @@ static weir_rc count_out(void *ctx, const wr_qplan *p, const wr_out *o,
     (void)st;
     ++*(int64_t *)ctx;
     return WEIR_OK;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Bytes of heap in use (malloc'd and not freed). */
@@ -292,12 +281,12 @@ static bool run_once(const wr_qplan *plan, const char *const path[2],
             if (!rd[s].nrec)
                 continue;
             int si = plan->nscan > 1 ? s : 0;
-            double c0 = now();
+            double c0 = bench_now();
             if (wr_qrun_batch(q, si, rd[s].recs, rd[s].nrec, &st) != WEIR_OK) {
                 fprintf(stderr, "run error: %s\n", st.msg);
                 ok = false;
             }
-            res->secs += now() - c0;
+            res->secs += bench_now() - c0;
             res->records += rd[s].nrec;
         }
         res->nslices++;
@@ -308,12 +297,12 @@ static bool run_once(const wr_qplan *plan, const char *const path[2],
         while (quarter < 3 && res->records * 4 >= (quarter + 1) * total)
             res->quarter[quarter++] = h;
     }
-    double c0 = now();
+    double c0 = bench_now();
     if (ok && wr_qrun_finish(q, &st) != WEIR_OK) {
         fprintf(stderr, "run error: %s\n", st.msg);
         ok = false;
     }
-    res->secs += now() - c0;
+    res->secs += bench_now() - c0;
     res->quarter[3] = heap_used() - base;
     for (int k = quarter; k < 3; k++)
         res->quarter[k] = res->quarter[3];
@@ -389,7 +378,7 @@ int main(int argc, char **argv)
         if (r == 0 || res.peak > worst.peak)
             worst = res;
     }
-    qsort(rate, (size_t)runs, sizeof *rate, cmp_d);
+    qsort(rate, (size_t)runs, sizeof *rate, bench_cmp_double);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     const double mb = 1024.0 * 1024.0;

@@ -48,12 +48,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static int usage(void)
 {
@@ -219,7 +214,7 @@ static int produce(const char *bootstrap, const char *topic, const char *path,
         free(data);
         return 1;
     }
-    double t0 = now();
+    double t0 = bench_now();
     int64_t n = 0, bytes = 0;
     for (size_t off = 0; off < len;) {
         const char *line = data + off;
@@ -253,7 +248,7 @@ static int produce(const char *bootstrap, const char *topic, const char *path,
             rd_kafka_poll(rk, 0);
     }
     rd_kafka_resp_err_t fe = rd_kafka_flush(rk, 120000);
-    double s = now() - t0;
+    double s = bench_now() - t0;
     rd_kafka_destroy(rk);
     free(data);
     printf("produce: %" PRId64 " records, %" PRId64
@@ -283,7 +278,7 @@ typedef struct cstate {
 static void take(cstate *cs, rd_kafka_message_t *m)
 {
     if (cs->first < 0)
-        cs->first = now() - cs->t0;
+        cs->first = bench_now() - cs->t0;
     cs->bytes += (int64_t)(m->len + m->key_len);
     if (m->len)
         cs->touch += ((const unsigned char *)m->payload)[m->len - 1];
@@ -337,11 +332,11 @@ static int read_partitions(rd_kafka_t *rk, const char *topic,
     }
     for (int i = 0; rc == 0 && i < hw->cnt && cs->n < count; i++) {
         int64_t high = hw->elems[i].offset, last = -1;
-        double idle = now();
+        double idle = bench_now();
         while (last + 1 < high && cs->n < count) {
             rd_kafka_message_t *m = rd_kafka_consume_queue(qs[i], 100);
             if (!m) {
-                if (now() - idle > 120) {
+                if (bench_now() - idle > 120) {
                     fprintf(stderr, "kafka_bench: %s[%d] silent for 120 s\n",
                             topic, (int)hw->elems[i].partition);
                     rc = 1;
@@ -349,7 +344,7 @@ static int read_partitions(rd_kafka_t *rk, const char *topic,
                 }
                 continue;
             }
-            idle = now();
+            idle = bench_now();
             if (m->err) {
                 end_or_error(m);
                 continue;
@@ -369,18 +364,18 @@ static int read_partitions(rd_kafka_t *rk, const char *topic,
 /* The consumer queue (what rd_kafka_consumer_poll serves), until count. */
 static int read_consumer_queue(rd_kafka_t *rk, cstate *cs, int64_t count)
 {
-    double idle = now();
+    double idle = bench_now();
     while (cs->n < count) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
         if (!m) {
-            if (now() - idle > 120) {
+            if (bench_now() - idle > 120) {
                 fprintf(stderr, "kafka_bench: nothing for 120 s\n");
                 return 1;
             }
             continue;
         }
         if ((cs->n & 0x3ff) == 0)
-            idle = now();
+            idle = bench_now();
         if (m->err)
             end_or_error(m);
         else
@@ -429,7 +424,7 @@ static int consume(const char *bootstrap, const char *topic, int64_t count,
         rd_kafka_conf_destroy(conf);
         return rc;
     }
-    cstate cs = {0, 0, 0, -1, now(), NULL};
+    cstate cs = {0, 0, 0, -1, bench_now(), NULL};
     if (hold && !(cs.held = malloc(sizeof(void *) * (size_t)count))) {
         rd_kafka_conf_destroy(conf);
         fprintf(stderr, "kafka_bench: out of memory\n");
@@ -476,11 +471,11 @@ static int consume(const char *bootstrap, const char *topic, int64_t count,
         rc = read_consumer_queue(rk, &cs, count);
     }
     rd_kafka_topic_partition_list_destroy(l);
-    double s = now() - cs.t0;
-    double s_free = now();
+    double s = bench_now() - cs.t0;
+    double s_free = bench_now();
     for (int64_t i = 0; cs.held && i < cs.n; i++)
         rd_kafka_message_destroy(cs.held[i]);
-    s_free = now() - s_free;
+    s_free = bench_now() - s_free;
     printf("consume: %" PRId64 " records, %" PRId64
            " bytes in %.3f s (%.0f records/s); first message after %.3f s",
            cs.n, cs.bytes, s, s > 0 ? (double)cs.n / s : 0.0, cs.first);

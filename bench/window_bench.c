@@ -23,6 +23,8 @@
 #include "engine/engine_int.h"
 #include "exec/exec.h"
 
+#include "bench.h"
+
 static weir_rc count_out(void *ctx, const wr_qplan *p, const wr_out *o,
                          weir_status *st)
 {
@@ -31,19 +33,6 @@ static weir_rc count_out(void *ctx, const wr_qplan *p, const wr_out *o,
     (void)st;
     ++*(int64_t *)ctx;
     return WEIR_OK;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -113,7 +102,7 @@ int main(int argc, char **argv)
     for (int r = 0; r < runs; r++) {
         rows = 0;
         wr_qrun *q = wr_qrun_new(plan, threads, count_out, &rows, &st);
-        double t0 = now();
+        double t0 = bench_now();
         const int batch = 1 << 20; /* records per micro-batch */
         for (int k = 0; k < n; k += batch)
             if (wr_qrun_batch(q, 0, recs + k, n - k < batch ? n - k : batch,
@@ -121,12 +110,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "run error: %s\n", st.msg);
                 return 1;
             }
-        double t1 = now();
+        double t1 = bench_now();
         if (wr_qrun_finish(q, &st) != WEIR_OK) {
             fprintf(stderr, "run error: %s\n", st.msg);
             return 1;
         }
-        double t = now() - t0;
+        double t = bench_now() - t0;
         const wr_qstats *qs = wr_qrun_stats(q);
         if (qs->decode_errors || qs->late)
             fprintf(stderr, "decode errors %lld, late %lld\n",
@@ -136,9 +125,9 @@ int main(int argc, char **argv)
         ingest[r] = n / (t1 - t0);
         emit[r] = t - (t1 - t0);
     }
-    qsort(rate, (size_t)runs, sizeof *rate, cmp_d);
-    qsort(ingest, (size_t)runs, sizeof *ingest, cmp_d);
-    qsort(emit, (size_t)runs, sizeof *emit, cmp_d);
+    qsort(rate, (size_t)runs, sizeof *rate, bench_cmp_double);
+    qsort(ingest, (size_t)runs, sizeof *ingest, bench_cmp_double);
+    qsort(emit, (size_t)runs, sizeof *emit, bench_cmp_double);
     printf("records %d threads %d runs %d: median %.2f M records/s "
            "(min %.2f, max %.2f), output rows %lld; ingest %.2f M records/s, "
            "final emission %.2f s\n",
