@@ -368,6 +368,20 @@ static weir_rc check_table(wr_sqsink *s, weir_status *st)
     return r;
 }
 
+/* Appends " (a, b, ..." : every column, quoted, with its declared type
+ * when decl (the closing parenthesis is the caller's). */
+static void put_columns(wr_buf *sql, const wr_sqsink *s, bool decl)
+{
+    wr_buf_puts(sql, " (");
+    for (int i = 0; i < s->nsq; i++) {
+        if (i)
+            wr_buf_puts(sql, ", ");
+        put_ident(sql, s->sq[i].name);
+        if (decl)
+            wr_buf_printf(sql, " %s", s->sq[i].decl);
+    }
+}
+
 /* Creates the result table, or checks the existing one (inside the open's
  * transaction). */
 static weir_rc make_table(wr_sqsink *s, wr_buf *sql, weir_status *st)
@@ -401,13 +415,7 @@ static weir_rc make_table(wr_sqsink *s, wr_buf *sql, weir_status *st)
     wr_buf_reset(sql);
     wr_buf_puts(sql, "CREATE TABLE ");
     put_ident(sql, s->table);
-    wr_buf_puts(sql, " (");
-    for (int i = 0; i < s->nsq; i++) {
-        if (i)
-            wr_buf_puts(sql, ", ");
-        put_ident(sql, s->sq[i].name);
-        wr_buf_printf(sql, " %s", s->sq[i].decl);
-    }
+    put_columns(sql, s, true);
     int npk = 0;
     for (int i = 0; i < s->nsq; i++)
         npk += s->sq[i].pk > 0;
@@ -433,12 +441,7 @@ static weir_rc prepare_rows(wr_sqsink *s, wr_buf *sql, weir_status *st)
     wr_buf_reset(sql);
     wr_buf_puts(sql, "INSERT INTO ");
     put_ident(sql, s->table);
-    wr_buf_puts(sql, " (");
-    for (int i = 0; i < s->nsq; i++) {
-        if (i)
-            wr_buf_puts(sql, ", ");
-        put_ident(sql, s->sq[i].name);
-    }
+    put_columns(sql, s, false);
     wr_buf_puts(sql, ") VALUES (");
     for (int i = 0; i < s->nsq; i++)
         wr_buf_printf(sql, "%s?%d", i ? ", " : "", i + 1);
