@@ -16,8 +16,9 @@
  *
  * The sink produces each output record (idempotent producer by default,
  * Java's murmur2 partitioner) and, at the end of a batch, waits for every
- * delivery report: any delivery error fails the batch with its topic,
- * partition and reason.
+ * delivery report: records that failed with a retriable error are
+ * produced again (reported, with a backoff) until they are in; a
+ * permanent error fails the batch with its topic, partition and reason.
  *
  * Secrets: property values whose names contain "password", "secret" or
  * "keytab" are printed as [hidden] (wr_kafka_prop_shown).
@@ -124,13 +125,13 @@ weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
 weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
                          weir_status *st);
 
-/* The same one partition at a time, so that the query works on a
- * partition while the others are still being fetched: the planned
- * partitions are 0..wr_ksource_nparts()-1; each call frees the records of
- * the previous one (they are borrowed until the next call or plan). */
-int wr_ksource_nparts(const wr_ksource *s);
-weir_rc wr_ksource_fetch_part(wr_ksource *s, int i, const wr_record **recs,
-                              int *n, weir_status *st);
+/* The same a few partitions at a time, so that the query works on them
+ * while the next ones are fetched: a call fetches the partitions of
+ * ranges [i, j) of the last plan, their records in the same order as
+ * wr_ksource_fetch. Each call frees the records of the previous one (they
+ * are borrowed until the next call or plan). */
+weir_rc wr_ksource_fetch_parts(wr_ksource *s, int i, int j,
+                               const wr_record **recs, int *n, weir_status *st);
 
 /* The batch was processed: its ranges' ends become the next batch's
  * starts and are committed to the consumer group (asynchronously). */
@@ -163,12 +164,14 @@ weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st);
 weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
                          const char *value, size_t vlen, int64_t ts,
                          const char *const *hdr, int nh, weir_status *st);
-/* Waits for every delivery report of what was put since the last flush;
- * a failed delivery fails with its topic[partition] and reason. */
+/* Waits for every delivery report of what was put since the last flush,
+ * producing failed records again (after a backoff, reported on stderr)
+ * while their errors are retriable; a permanent failure, or an interrupt
+ * while retrying, fails with its topic[partition] and reason. */
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st);
-/* Asynchronous delivery: serves the delivery reports that are in (the
- * callback counts failures) without waiting; fails like flush when one
- * failed since the last call. */
+/* Asynchronous delivery: serves the delivery reports that are in without
+ * waiting, produces retriable failures again at once, and fails like
+ * flush on a permanent failure since the last call. */
 weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st);
 void wr_ksink_close(wr_ksink *k);
 

@@ -175,6 +175,13 @@ rd_kafka_conf_t *wr_kafka_conf(const wr_catalog *cat, bool producer,
      * let an idle partition's fetch linger for the default 500 ms. */
     if (!producer && !set1(c, "fetch.wait.max.ms", "50", st))
         goto fail;
+    /* Consumers: librdkafka stops fetching every partition for a whole
+     * second whenever its queue holds more than queued.min.messages
+     * (100,000) messages, which a batch being processed while the next
+     * partitions arrive reaches. The source bounds what is fetched ahead
+     * itself (its fetch window, kafka_source.c), so lift it. */
+    if (!producer && !set1(c, "queued.min.messages", "10000000", st))
+        goto fail;
     bool embedded = true;
     for (int i = 0; cat && i < wr_catalog_prop_count(cat); i++) {
         const wr_kv *kv = wr_catalog_prop_at(cat, i);

@@ -9,12 +9,18 @@
  * (time windows), or end then start (session windows).
  *
  * Delivery is synchronous per batch: put() queues, flush() waits until
- * every delivery report of the batch is in and fails on the first error,
- * naming topic[partition] and librdkafka's reason; the driver then does not
- * commit the batch (it is retried, never silently lost).
+ * every delivery report of the batch is in. A record whose delivery
+ * failed after librdkafka's own retries (a message timeout during a long
+ * outage, retriable broker errors) is kept, reported with its
+ * topic[partition] and reason, and produced again after a backoff, until
+ * it is delivered or the run is interrupted: the batch completes only
+ * when all of it is in, so nothing is silently lost (a retried record may
+ * land after later ones of its partition). A permanent error (record too
+ * large, authorization, an invalid record) fails the batch, naming
+ * topic[partition] and the reason; the driver then does not commit it.
  *
  * Memory: librdkafka copies each record (RD_KAFKA_MSG_F_COPY); the sink
- * owns the producer and a key buffer.
+ * owns the producer, a key buffer and copies of the records to retry.
  */
 #include "connectors/kafka.h"
 
@@ -23,14 +29,87 @@
 #include "common/arena.h"
 #include "common/buf.h"
 
+/* A record to produce again: copies of what failed. */
+typedef struct kretry {
+    char *key, *value; /* NULL: none (a tombstone, a keyless record) */
+    size_t klen, vlen;
+    int64_t ts;
+    rd_kafka_headers_t *hs; /* or NULL */
+} kretry;
+
 struct wr_ksink {
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt;
     char *topic;
     wr_buf key;
-    int64_t failed;      /* delivery reports with an error since the flush */
+    int64_t failed;      /* permanent delivery errors since the flush */
     char first_err[300]; /* the first of them */
+    kretry *retry;       /* retriable failures, produced again */
+    int nretry, cretry;
+    bool retry_oom;      /* a failed record could not be kept */
+    char retry_err[300]; /* the first retriable failure's reason */
+    int rounds;          /* consecutive retry rounds (the backoff) */
 };
+
+/* Whether a failed delivery is worth trying again: not when the record
+ * itself or the client's rights are wrong. */
+static bool retriable(rd_kafka_resp_err_t e)
+{
+    switch (e) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS:
+    case RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+    case RD_KAFKA_RESP_ERR__FATAL:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static char *dupmem(const void *p, size_t n)
+{
+    char *d = wr_malloc(n ? n : 1);
+    if (d && n)
+        memcpy(d, p, n);
+    return d;
+}
+
+/* Keeps a copy of failed message m to produce it again. */
+static bool keep_retry(wr_ksink *k, const rd_kafka_message_t *m)
+{
+    if (k->nretry == k->cretry) {
+        int nc = k->cretry ? 2 * k->cretry : 64;
+        kretry *r = wr_realloc(k->retry, sizeof *r * (size_t)nc);
+        if (!r)
+            return false;
+        k->retry = r;
+        k->cretry = nc;
+    }
+    kretry *r = &k->retry[k->nretry];
+    memset(r, 0, sizeof *r);
+    r->klen = m->key_len;
+    r->vlen = m->len;
+    r->ts = rd_kafka_message_timestamp(m, NULL);
+    if ((m->key && !(r->key = dupmem(m->key, m->key_len))) ||
+        (m->payload && !(r->value = dupmem(m->payload, m->len)))) {
+        wr_free(r->key);
+        return false;
+    }
+    rd_kafka_headers_t *hs;
+    if (rd_kafka_message_headers(m, &hs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        r->hs = rd_kafka_headers_copy(hs);
+    k->nretry++;
+    return true;
+}
 
 /* Delivery report (on the thread calling rd_kafka_poll/flush). */
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
@@ -40,10 +119,18 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m,
     wr_ksink *k = opaque;
     if (!m->err)
         return;
+    char why[300];
+    snprintf(why, sizeof why, "%s[%d]: %s", rd_kafka_topic_name(m->rkt),
+             (int)m->partition, rd_kafka_err2str(m->err));
+    if (retriable(m->err) && !wr_kafka_fatal(NULL, 0)) {
+        if (!k->nretry && !k->retry_oom)
+            snprintf(k->retry_err, sizeof k->retry_err, "%s", why);
+        if (keep_retry(k, m))
+            return;
+        k->retry_oom = true;
+    }
     if (k->failed++ == 0)
-        snprintf(k->first_err, sizeof k->first_err, "%s[%d]: %s",
-                 rd_kafka_topic_name(m->rkt), (int)m->partition,
-                 rd_kafka_err2str(m->err));
+        snprintf(k->first_err, sizeof k->first_err, "%s", why);
 }
 
 wr_ksink *wr_ksink_open(rd_kafka_conf_t *conf, const char *topic,
@@ -106,16 +193,12 @@ weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st)
                             o->value ? (size_t)o->vlen : 0, o->ts, NULL, 0, st);
 }
 
-weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
-                         const char *value, size_t vlen, int64_t ts,
-                         const char *const *hdr, int nh, weir_status *st)
+/* Produces one record with headers hs (taken: the message's on success,
+ * destroyed on failure), waiting while the local queue is full. */
+static weir_rc produce(wr_ksink *k, const char *key, size_t klen,
+                       const char *value, size_t vlen, int64_t ts,
+                       rd_kafka_headers_t *hs, weir_status *st)
 {
-    rd_kafka_headers_t *hs = NULL;
-    if (nh > 0) {
-        hs = rd_kafka_headers_new((size_t)nh);
-        for (int i = 0; i < nh; i++)
-            rd_kafka_header_add(hs, hdr[2 * i], -1, hdr[2 * i + 1], -1);
-    }
     for (int tries = 0;; tries++) {
         rd_kafka_resp_err_t e =
             hs ? rd_kafka_producev(k->rk, RD_KAFKA_V_RKT(k->rkt),
@@ -142,35 +225,121 @@ weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
     }
 }
 
+weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
+                         const char *value, size_t vlen, int64_t ts,
+                         const char *const *hdr, int nh, weir_status *st)
+{
+    rd_kafka_headers_t *hs = NULL;
+    if (nh > 0) {
+        hs = rd_kafka_headers_new((size_t)nh);
+        for (int i = 0; i < nh; i++)
+            rd_kafka_header_add(hs, hdr[2 * i], -1, hdr[2 * i + 1], -1);
+    }
+    return produce(k, key, klen, value, vlen, ts, hs, st);
+}
+
+static void drop_retries(wr_ksink *k)
+{
+    for (int i = 0; i < k->nretry; i++) {
+        wr_free(k->retry[i].key);
+        wr_free(k->retry[i].value);
+        if (k->retry[i].hs)
+            rd_kafka_headers_destroy(k->retry[i].hs);
+    }
+    k->nretry = 0;
+}
+
+/* Produces the kept failed records again (their headers go to the new
+ * messages), reporting it on stderr. */
+static weir_rc requeue(wr_ksink *k, weir_status *st)
+{
+    fprintf(stderr,
+            "weir: Kafka: delivery of %d record(s) failed (first %s); "
+            "producing them again\n",
+            k->nretry, k->retry_err);
+    weir_rc rc = WEIR_OK;
+    for (int i = 0; i < k->nretry && rc == WEIR_OK; i++) {
+        kretry *r = &k->retry[i];
+        rd_kafka_headers_t *hs = r->hs;
+        r->hs = NULL; /* produce takes them */
+        rc = produce(k, r->key, r->klen, r->value, r->vlen, r->ts, hs, st);
+    }
+    drop_retries(k);
+    return rc;
+}
+
+/* The outcome of the delivery reports served so far: WEIR_OK, or the
+ * permanent failure (the count and the first). */
+static weir_rc outcome(wr_ksink *k, weir_status *st)
+{
+    if (k->retry_oom && !k->failed) {
+        k->failed = 1;
+        snprintf(k->first_err, sizeof k->first_err,
+                 "%.200s (out of memory keeping it to retry)", k->retry_err);
+    }
+    k->retry_oom = false;
+    if (!k->failed)
+        return WEIR_OK;
+    weir_rc rc =
+        weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                        "Kafka delivery failed for %lld record(s), first %s",
+                        (long long)k->failed, k->first_err);
+    k->failed = 0;
+    drop_retries(k);
+    return rc;
+}
+
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
 {
-    int64_t waited = 0;
-    char fatal[512];
-    while (rd_kafka_outq_len(k->rk) > 0) {
-        if (wr_kafka_fatal(fatal, sizeof fatal))
-            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
-        rd_kafka_flush(k->rk, 1000);
-        waited++;
-        if (rd_kafka_outq_len(k->rk) > 0 && waited % 5 == 0)
-            fprintf(stderr,
-                    "weir: Kafka: waiting %llds for %d deliveries to %s\n",
-                    (long long)waited, rd_kafka_outq_len(k->rk), k->topic);
+    for (;;) {
+        int64_t waited = 0;
+        char fatal[512];
+        while (rd_kafka_outq_len(k->rk) > 0) {
+            if (wr_kafka_fatal(fatal, sizeof fatal))
+                return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
+            rd_kafka_flush(k->rk, 1000);
+            waited++;
+            if (rd_kafka_outq_len(k->rk) > 0 && waited % 5 == 0)
+                fprintf(stderr,
+                        "weir: Kafka: waiting %llds for %d deliveries to %s\n",
+                        (long long)waited, rd_kafka_outq_len(k->rk), k->topic);
+        }
+        rd_kafka_poll(k->rk, 0);
+        weir_rc rc = outcome(k, st);
+        if (rc != WEIR_OK)
+            return rc;
+        if (!k->nretry) {
+            k->rounds = 0;
+            return WEIR_OK;
+        }
+        /* Back off 0.5, 1, 2 ... 30 s before the next round. */
+        int64_t ms = 500LL << (k->rounds < 6 ? k->rounds : 6);
+        if (ms > 30000)
+            ms = 30000;
+        k->rounds++;
+        for (int64_t t = 0; t < ms; t += 100) {
+            if (wr_kafka_interrupted()) {
+                weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                "interrupted while retrying %d failed "
+                                "deliveries (first %s)",
+                                k->nretry, k->retry_err);
+                drop_retries(k);
+                return st->code;
+            }
+            rd_kafka_poll(k->rk, 100);
+        }
+        if ((rc = requeue(k, st)) != WEIR_OK)
+            return rc;
     }
-    return wr_ksink_poll(k, st);
 }
 
 weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st)
 {
     rd_kafka_poll(k->rk, 0);
-    if (k->failed) {
-        weir_rc rc = weir_status_set(
-            st, WEIR_E_IO, WEIR_NOLOC,
-            "Kafka delivery failed for %lld record(s), first %s",
-            (long long)k->failed, k->first_err);
-        k->failed = 0;
-        return rc;
-    }
-    return WEIR_OK;
+    weir_rc rc = outcome(k, st);
+    if (rc == WEIR_OK && k->nretry)
+        rc = requeue(k, st); /* asynchronous: no wait */
+    return rc;
 }
 
 void wr_ksink_close(wr_ksink *k)
@@ -183,6 +352,8 @@ void wr_ksink_close(wr_ksink *k)
             rd_kafka_topic_destroy(k->rkt);
         rd_kafka_destroy(k->rk);
     }
+    drop_retries(k);
+    wr_free(k->retry);
     wr_buf_fini(&k->key);
     wr_free(k->topic);
     wr_free(k);

@@ -41,7 +41,9 @@ typedef struct kpart {
     int64_t end; /* cron mode: read up to here, -1: not set yet */
     rd_kafka_message_t **held; /* read past `until`: the next batch's, */
     int nheld, cheld;          /* in offset order */
+    int64_t last;              /* the last offset received, -1: none */
     bool complete;
+    bool paused; /* outside the fetch window (fetch_window) */
 } kpart;
 
 struct wr_ksource {
@@ -397,6 +399,8 @@ static weir_rc assign(wr_ksource *s, weir_status *st)
             rd_kafka_message_destroy(k->held[h]);
         k->nheld = 0;
         k->eof = -1;
+        k->last = k->next - 1;
+        k->paused = false; /* a new assignment fetches every partition */
     }
     rd_kafka_resp_err_t e = rd_kafka_assign(s->rk, l);
     rd_kafka_topic_partition_list_destroy(l);
@@ -523,6 +527,50 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Records the fetch window may hold beyond the partition being read. */
+#define WINDOW_RECORDS 100000
+
+/* Moves the fetch window to partition i: librdkafka fetches only the
+ * partitions from i on whose planned ranges add up to about
+ * WINDOW_RECORDS (at least i and the next one with records to read);
+ * the others are paused. So the partitions of a large batch arrive about
+ * in the order they are read, the query works on one while the next ones
+ * are fetched, and what is held stays bounded, also for partitions
+ * already complete (which a backlog would otherwise keep filling while
+ * the batch is read). A paused partition resumes at the message after
+ * the last one taken from the queue (librdkafka drops what it had queued
+ * for it); the `last` check in fill drops anything fetched twice. */
+static void fetch_window(wr_ksource *s, int i)
+{
+    rd_kafka_topic_partition_list_t *pause = NULL, *resume = NULL;
+    int64_t budget = WINDOW_RECORDS;
+    int wanted = 0; /* partitions in the window that have records to read */
+    for (int j = 0; j < s->np; j++) {
+        kpart *k = &s->p[j];
+        int64_t want = k->complete ? 0 : k->until - k->from - k->nheld;
+        bool in = j >= i && want > 0 && (wanted < 2 || budget > 0);
+        if (in) {
+            budget -= want;
+            wanted++;
+        }
+        if (in == !k->paused)
+            continue;
+        rd_kafka_topic_partition_list_t **l = in ? &resume : &pause;
+        if (!*l)
+            *l = rd_kafka_topic_partition_list_new(s->np);
+        rd_kafka_topic_partition_list_add(*l, k->topic, k->partition);
+        k->paused = !in;
+    }
+    if (pause) {
+        rd_kafka_pause_partitions(s->rk, pause);
+        rd_kafka_topic_partition_list_destroy(pause);
+    }
+    if (resume) {
+        rd_kafka_resume_partitions(s->rk, resume);
+        rd_kafka_topic_partition_list_destroy(resume);
+    }
+}
+
 /* Reads partition k until its range is complete. */
 static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
 {
@@ -547,6 +595,7 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
     }
     if (k->eof >= k->until)
         k->complete = true;
+    fetch_window(s, (int)(k - s->p));
     int64_t t0 = mono_ms(), said = t0;
     while (!k->complete) {
         char fatal[512];
@@ -587,8 +636,8 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
             if (m->rkt && (m->partition != k->partition ||
                            strcmp(rd_kafka_topic_name(m->rkt), k->topic)))
                 kp = find_part(s, rd_kafka_topic_name(m->rkt), m->partition);
-            if (rc != WEIR_OK || !kp) {
-                rd_kafka_message_destroy(m);
+            if (rc != WEIR_OK || !kp || (!m->err && m->offset <= kp->last)) {
+                rd_kafka_message_destroy(m); /* or fetched again */
             } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 if (m->offset > kp->eof)
                     kp->eof = m->offset;
@@ -596,6 +645,7 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
                 if (kp == k && k->eof >= k->until)
                     k->complete = true;
             } else if (!m->err && kp != k) {
+                kp->last = m->offset;
                 rc = hold(kp, m, st);
             } else if (m->err) {
                 /* Transient errors are retried by librdkafka. */
@@ -603,6 +653,7 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
                         (int)k->partition, rd_kafka_message_errstr(m));
                 rd_kafka_message_destroy(m);
             } else {
+                k->last = m->offset;
                 rc = take(s, k, m, st);
             }
         }
@@ -667,26 +718,27 @@ weir_rc wr_ksource_fetch(wr_ksource *s, const wr_record **recs, int *n,
     return make_records(s, s->np ? s->p : NULL, recs, n, st);
 }
 
-int wr_ksource_nparts(const wr_ksource *s)
-{
-    return s->np;
-}
-
-weir_rc wr_ksource_fetch_part(wr_ksource *s, int i, const wr_record **recs,
-                              int *n, weir_status *st)
+weir_rc wr_ksource_fetch_parts(wr_ksource *s, int i, int j,
+                               const wr_record **recs, int *n, weir_status *st)
 {
     *recs = NULL;
     *n = 0;
-    release_batch(s); /* the previous partition's records are done */
+    release_batch(s); /* the previous partitions' records are done */
     if (s->reassign) {
         weir_rc rc = assign(s, st);
         if (rc != WEIR_OK)
             return rc;
     }
-    if (i < 0 || i >= s->np)
-        return WEIR_OK;
-    weir_rc rc = fill(s, &s->p[i], st);
-    return rc == WEIR_OK ? make_records(s, &s->p[i], recs, n, st) : rc;
+    if (i < 0)
+        i = 0;
+    if (j > s->np)
+        j = s->np;
+    for (int k = i; k < j; k++) {
+        weir_rc rc = fill(s, &s->p[k], st);
+        if (rc != WEIR_OK)
+            return rc;
+    }
+    return i < j ? make_records(s, &s->p[i], recs, n, st) : WEIR_OK;
 }
 
 weir_rc wr_ksource_done(wr_ksource *s, weir_status *st)
