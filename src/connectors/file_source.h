@@ -7,6 +7,10 @@
  * complete line within `max_bytes` of from (or the end of the file). The
  * slice is then read into a buffer owned by the source and split into
  * records that borrow it until the next call.
+ *
+ * This is the read-once API `weir run` uses for a lone file; the same
+ * source, followed as it grows or with a position, is a line source
+ * (line_source.h, FILE= with FOLLOW=true).
  */
 #ifndef WEIR_CONNECTORS_FILE_SOURCE_H
 #define WEIR_CONNECTORS_FILE_SOURCE_H

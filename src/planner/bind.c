@@ -1723,6 +1723,10 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
     const wr_prop *topic = wr_props_find(s->with, "KAFKA_TOPIC");
     if (!topic)
         topic = wr_props_find(s->with, "FILE");
+    if (!topic) /* the sources other than Kafka (line_source.h) */
+        topic = wr_props_find(s->with, "SOCKET");
+    if (!topic)
+        topic = wr_props_find(s->with, "ZMQ");
     if (!topic)
         return err(b, s->with ? s->with_loc : s->loc, WEIR_E_BIND,
                    "Missing required property \"KAFKA_TOPIC\" which has no "

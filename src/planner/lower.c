@@ -144,6 +144,18 @@ static weir_rc lower_scan(lower *l, int si)
     s->file = prop_get(src, "FILE");
     if (s->file)
         s->file = wr_arena_strdup(l->ar, s->file);
+    /* The sources other than Kafka (line_source.h); props.c has refused
+     * bad combinations. */
+    const char *fo = prop_get(src, "FOLLOW");
+    s->follow = fo && !strcasecmp(fo, "true");
+    s->socket = prop_get(src, "SOCKET");
+    s->zmq = prop_get(src, "ZMQ");
+    s->zmq_topic = prop_get(src, "ZMQ_TOPIC");
+    if ((s->socket && !(s->socket = wr_arena_strdup(l->ar, s->socket))) ||
+        (s->zmq && !(s->zmq = wr_arena_strdup(l->ar, s->zmq))) ||
+        (s->zmq_topic &&
+         !(s->zmq_topic = wr_arena_strdup(l->ar, s->zmq_topic))))
+        return oom(l);
     s->delim = delim_of(src);
     if (s->nkeys > 1) { /* JSON or DELIMITED keys (KAFKA is one column) */
         wr_field_map *fm =

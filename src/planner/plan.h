@@ -57,10 +57,14 @@ typedef struct wr_pscan {
     int col_topic;
     int col_wstart; /* windowed source: WINDOWSTART, else -1 */
     int col_wend;
-    int ts_col;       /* TIMESTAMP='col' column, else -1 */
-    bool proc;        /* processing time: ROWTIME = the batch time */
-    const char *file; /* FILE= path for file sources, else NULL */
-    char delim;       /* DELIMITED separator */
+    int ts_col;            /* TIMESTAMP='col' column, else -1 */
+    bool proc;             /* processing time: ROWTIME = the batch time */
+    const char *file;      /* FILE= path for file sources, else NULL */
+    bool follow;           /* FOLLOW=true: the file is followed (tail -F) */
+    const char *socket;    /* SOCKET='host:port', else NULL */
+    const char *zmq;       /* ZMQ= endpoint, else NULL */
+    const char *zmq_topic; /* ZMQ_TOPIC= subscription, else NULL */
+    char delim;            /* DELIMITED separator */
 } wr_pscan;
 
 /* Where a sink writes and how it encodes. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "connectors/line_source.h"
 #include "planner/catalog.h"
 
 #define BOTH (WR_PROP_SOURCE | WR_PROP_SINK)
@@ -15,6 +16,8 @@
 static const wr_prop_def defs[] = {
     {"FILE", WR_PK_STRING, BOTH,
      "A file to read (JSON lines or CSV) or write instead of a topic."},
+    {"FOLLOW", WR_PK_BOOL, WR_PROP_SOURCE,
+     "Follow the FILE as it grows, like tail -F (survives rotation)."},
     {"FORMAT", WR_PK_FORMAT, BOTH, "Sets both the key and the value format."},
     {"KAFKA_TOPIC", WR_PK_STRING, BOTH,
      "The Kafka topic that backs the stream or table."},
@@ -36,6 +39,9 @@ static const wr_prop_def defs[] = {
     {"QUERY_ID", WR_PK_STRING, WR_PROP_INSERT,
      "Id of the persistent query INSERT INTO starts."},
     {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},
+    {"SOCKET", WR_PK_STRING, WR_PROP_SOURCE,
+     "Read lines from a TCP server at 'host:port' (Spark's "
+     "socketTextStream); weir connects and reconnects."},
     {"TIMESTAMP", WR_PK_STRING, BOTH,
      "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
     {"TIMESTAMP_FORMAT", WR_PK_STRING, BOTH,
@@ -55,6 +61,11 @@ static const wr_prop_def defs[] = {
      "Window type of a windowed source: TUMBLING, HOPPING or SESSION."},
     {"WRAP_SINGLE_VALUE", WR_PK_BOOL, BOTH,
      "Whether a single value column is wrapped in an object/record."},
+    {"ZMQ", WR_PK_STRING, WR_PROP_SOURCE,
+     "Read the messages of a ZeroMQ SUB socket connected to this endpoint, "
+     "e.g. 'tcp://127.0.0.1:5555'."},
+    {"ZMQ_TOPIC", WR_PK_STRING, WR_PROP_SOURCE,
+     "The ZeroMQ subscription: only messages starting with this prefix."},
 };
 
 #define NDEFS ((int)(sizeof defs / sizeof defs[0]))
@@ -114,6 +125,70 @@ static bool is_int_text(const char *s)
     return true;
 }
 
+/* The string value of property name in with, or NULL. Borrowed. */
+static const char *str_of(const wr_list *with, const char *name)
+{
+    const wr_prop *pr = wr_props_find(with, name);
+    return pr && pr->value->kind == WR_E_STRING ? pr->value->sval : NULL;
+}
+
+/* The sources other than Kafka (line_source.h): one of KAFKA_TOPIC/FILE,
+ * SOCKET and ZMQ; FOLLOW on a file only; a well-formed SOCKET. */
+static weir_rc check_line_source(const wr_list *with, weir_status *st)
+{
+    static const char *const kinds[] = {"SOCKET", "ZMQ"};
+    for (int i = 0; i < 2; i++) {
+        const wr_prop *pr = wr_props_find(with, kinds[i]);
+        const char *other = wr_props_find(with, "KAFKA_TOPIC") ? "KAFKA_TOPIC"
+                            : wr_props_find(with, "FILE")      ? "FILE"
+                            : i == 0 && wr_props_find(with, "ZMQ") ? "ZMQ"
+                                                                   : NULL;
+        if (pr && other)
+            return weir_status_set(st, WEIR_E_BIND, pr->name.loc,
+                                   "%s cannot be combined with %s: a source "
+                                   "reads one of KAFKA_TOPIC, FILE, SOCKET "
+                                   "and ZMQ",
+                                   kinds[i], other);
+    }
+    const wr_prop *sock = wr_props_find(with, "SOCKET");
+    char host[256], port[8];
+    if (sock && sock->value->kind == WR_E_STRING &&
+        !wr_lsource_hostport(sock->value->sval, host, sizeof host, port,
+                             sizeof port))
+        return weir_status_set(st, WEIR_E_BIND, sock->value->loc,
+                               "Invalid value for SOCKET: expected "
+                               "'host:port' with a port from 1 to 65535");
+    const wr_prop *zmq = wr_props_find(with, "ZMQ");
+    if (zmq && zmq->value->kind == WR_E_STRING &&
+        !strstr(zmq->value->sval, "://"))
+        return weir_status_set(st, WEIR_E_BIND, zmq->value->loc,
+                               "Invalid value for ZMQ: expected an "
+                               "endpoint such as 'tcp://127.0.0.1:5555'");
+    const wr_prop *zt = wr_props_find(with, "ZMQ_TOPIC");
+    if (zt && !zmq)
+        return weir_status_set(st, WEIR_E_BIND, zt->name.loc,
+                               "ZMQ_TOPIC applies to ZMQ sources only");
+    const wr_prop *fo = wr_props_find(with, "FOLLOW");
+    if (fo) {
+        const char *file = str_of(with, "FILE");
+        size_t fl = file ? strlen(file) : 0;
+        if (!file)
+            return weir_status_set(st, WEIR_E_BIND, fo->name.loc,
+                                   "FOLLOW applies to FILE sources only");
+        if (!strcmp(file, "-"))
+            return weir_status_set(st, WEIR_E_BIND, fo->name.loc,
+                                   "FOLLOW does not apply to standard input "
+                                   "(FILE='-'): it is read as it comes");
+        if (fl && file[fl - 1] == '/')
+            return weir_status_set(st, WEIR_E_BIND, fo->name.loc,
+                                   "FOLLOW does not apply to a directory "
+                                   "(FILE='%s'): its new files are read as "
+                                   "they come",
+                                   file);
+    }
+    return WEIR_OK;
+}
+
 weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
 {
     for (int i = 0; with && i < with->n; i++) {
@@ -169,7 +244,7 @@ weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
             break;
         }
     }
-    return WEIR_OK;
+    return where & WR_PROP_SOURCE ? check_line_source(with, st) : WEIR_OK;
 }
 
 /* Session properties weir itself understands. */

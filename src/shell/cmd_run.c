@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,8 +82,9 @@ int64_t wr_shell_epoch_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
-                    int64_t interval, int64_t idle)
+int wr_run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
+                int64_t interval, int64_t idle, wr_out_fn out, void *ctx,
+                volatile int *stop)
 {
     weir_status st;
     if (p->nscan != 1 || !p->scans[0].file) {
@@ -106,7 +108,8 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
             return 1;
         }
     }
-    wr_qrun *r = wr_qrun_new(p, threads, wr_run_print_row, &ro, &st);
+    wr_qrun *r = wr_qrun_new(p, threads, out ? out : wr_run_print_row,
+                             out ? ctx : &ro, &st);
     int rc = r ? 0 : 1;
     int64_t next = wr_shell_mono_ms();
     /* The batch clock, as Spark's: the first batch is at the next multiple
@@ -120,7 +123,7 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
         wr_qrun_free(r);
         r = NULL;
     }
-    while (r && !wr_qrun_done(r)) {
+    while (r && !wr_qrun_done(r) && !(stop && *stop)) {
         /* With a batch interval, batch k starts at start + k * interval
          * (Spark's batch clock); a batch that overruns starts the next one
          * at once. */
@@ -175,13 +178,31 @@ static int run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
 
 /* Whether a query reads a Kafka topic (a source without FILE=), or writes
  * one (a sink without FILE= when the session names Kafka servers). */
-static bool uses_kafka(const wr_catalog *cat, const wr_qplan *p)
+bool wr_run_uses_kafka(const wr_catalog *cat, const wr_qplan *p)
 {
     for (int i = 0; i < p->nscan; i++)
         if (!p->scans[i].file)
             return true;
     return p->sink.name && !p->sink.file_sink &&
            wr_catalog_get_prop(cat, "kafka.bootstrap.servers");
+}
+
+/* Whether a query reads an input that does not end by itself, or ends
+ * only when its writer closes it (line_source.h): a followed file, a
+ * directory, a socket, stdin or zmq. These run in the streaming loop. */
+bool wr_run_unbounded(const wr_qplan *p)
+{
+    for (int i = 0; i < p->nscan; i++) {
+        const wr_pscan *s = &p->scans[i];
+        struct stat sb;
+        size_t fl = s->file ? strlen(s->file) : 0;
+        if (s->follow || s->socket || s->zmq ||
+            (s->file &&
+             (!strcmp(s->file, "-") || (fl && s->file[fl - 1] == '/') ||
+              (stat(s->file, &sb) == 0 && S_ISDIR(sb.st_mode)))))
+            return true;
+    }
+    return false;
 }
 
 /* Applies "KEY=VALUE" as SET 'KEY' = 'VALUE' (from where: -c or a file
@@ -379,7 +400,9 @@ int wr_cmd_run(int argc, char **argv)
             wr_diag_print(stderr, file, sql, len, &st);
             rc = 1;
         }
-        if (rc == 0 && plan && uses_kafka(wr_engine_catalog(e), plan)) {
+        if (rc == 0 && plan &&
+            (wr_run_uses_kafka(wr_engine_catalog(e), plan) ||
+             wr_run_unbounded(plan))) {
             wr_qplan **np =
                 realloc(streaming, sizeof *np * (size_t)(nstream + 1));
             weir_stmt **ns =
@@ -407,8 +430,8 @@ int wr_cmd_run(int argc, char **argv)
             const char *it =
                 wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
             int64_t idle = it ? wr_props_duration_ms(it) : 0;
-            rc = run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0,
-                          idle > 0 ? idle : 0);
+            rc = wr_run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0,
+                             idle > 0 ? idle : 0, NULL, NULL, NULL);
         }
         wr_plan_free(plan);
         weir_stmt_free(s);
@@ -419,14 +442,14 @@ int wr_cmd_run(int argc, char **argv)
         const char *it =
             wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
         int64_t idle = it ? wr_props_duration_ms(it) : 0;
-        wr_runopts o = {threads,
-                        interval ? interval
-                        : bi     ? wr_props_duration_ms(bi)
-                                 : 0,
-                        idle > 0 ? idle : 0,
-                        until_caught_up,
-                        gens,
-                        ngens};
+        wr_runopts o = {.threads = threads,
+                        .interval = interval ? interval
+                                    : bi     ? wr_props_duration_ms(bi)
+                                             : 0,
+                        .idle = idle > 0 ? idle : 0,
+                        .until_caught_up = until_caught_up,
+                        .datagen = gens,
+                        .ndatagen = ngens};
         if (o.interval < 0)
             o.interval = 0;
         rc = wr_run_stream(e, streaming, nstream, &o);

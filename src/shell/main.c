@@ -23,6 +23,10 @@ static void usage(FILE *out)
 {
     fputs(
         "usage: weir <command> [options] [FILE.sql ...]\n"
+        "       weir [--output table|json|csv] [-e 'SQL']\n"
+        "                              the interactive shell (statements "
+        "from\n"
+        "                              stdin when it is not a terminal)\n"
         "\n"
         "commands:\n"
         "  check FILE.sql ...          parse and bind every statement; report\n"
@@ -194,10 +198,10 @@ static int cmd_files(int argc, char **argv, run_mode mode)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    /* No command, -e SQL or --output MODE: the interactive shell. */
+    if (argc < 2 || !strcmp(argv[1], "-e") || !strcmp(argv[1], "-o") ||
+        !strncmp(argv[1], "--output", 8))
+        return wr_cmd_shell(argc - 1, argv + 1);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);

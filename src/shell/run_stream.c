@@ -27,7 +27,7 @@
 #include <time.h>
 
 #include "connectors/datagen.h"
-#include "connectors/file_source.h"
+#include "connectors/line_source.h"
 #include "connectors/kafka.h"
 #include "connectors/rate.h"
 #include "formats/json.h"
@@ -42,12 +42,20 @@ static void on_stop(int sig)
     stop_requested = 1;
 }
 
+/* Whether the loop of a run with options o is to stop: its own flag
+ * (a background run), or the signal handlers'. */
+static bool stopping(const wr_runopts *o)
+{
+    return o->stop ? *o->stop != 0 : stop_requested != 0;
+}
+
 typedef struct runner runner;
 
 typedef struct rscan {
-    wr_ksource *ks;     /* a Kafka source, or */
-    wr_file_source *fs; /* a file read once */
-    bool eof;           /* the file is done */
+    wr_ksource *ks; /* a Kafka source, or */
+    wr_lsource *fs; /* a file, followed file, directory, socket, stdin
+                       or zmq source (line_source.h) */
+    bool eof;       /* that source has ended (a file read once, stdin) */
     const wr_record *recs;
     int n;
     /* Flow control of a Kafka source (Spark's RateController): the PID
@@ -281,8 +289,11 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         reset = wr_catalog_get_prop(rn->cat, "kafka.auto.offset.reset");
     for (int i = 0; i < p->nscan; i++) {
         const wr_pscan *s = &p->scans[i];
-        if (s->file) {
-            q->sc[i].fs = wr_file_source_open(s->file, st);
+        if (s->file || s->socket || s->zmq) {
+            wr_lsource_opts lo = {s->file, s->follow,    s->socket,
+                                  s->zmq,  s->zmq_topic, rn->o->until_caught_up,
+                                  0};
+            q->sc[i].fs = wr_lsource_open(&lo, st);
             if (!q->sc[i].fs)
                 return st->code;
             continue;
@@ -334,6 +345,10 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
     wr_out_fn out = wr_run_print_row;
     void *ctx = &q->out;
     q->out.line = (wr_buf)WR_BUF_INIT;
+    if (!p->sink.name && rn->o->out) { /* the shell's renderer */
+        out = rn->o->out;
+        ctx = rn->o->out_ctx;
+    }
     if (p->sink.name && p->sink.file_sink) {
         q->out.file = fopen(p->sink.topic, "w");
         if (!q->out.file)
@@ -362,7 +377,7 @@ static void close_query(rquery *q)
 {
     for (int i = 0; q->sc && i < q->p->nscan; i++) {
         wr_ksource_close(q->sc[i].ks);
-        wr_file_source_close(q->sc[i].fs);
+        wr_lsource_close(q->sc[i].fs);
     }
     free(q->sc);
     wr_qrun_free(q->r);
@@ -502,20 +517,31 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     int64_t t0 = wr_shell_mono_ms();
     int64_t in = 0;
     bool any_file = false, files_done = true;
-    /* One Kafka source on one thread: feed the query partition by
-     * partition, so that it works on one while librdkafka fetches the
-     * others (and each partition's messages are freed as soon as done). */
-    bool by_part = p->nscan == 1 && q->sc[0].ks && rn->o->threads <= 1;
+    /* One Kafka source: feed the query a few partitions at a time, in
+     * partition order, so that it works on them while librdkafka fetches
+     * the next ones (and their messages are freed as soon as done). On
+     * one thread a chunk is one partition; with more, whole partitions
+     * adding up to CHUNK_RECORDS or more, cut over the threads (Spark's
+     * location strategies, plan_chunks). */
+    enum { CHUNK_RECORDS = 32768 };
+    bool by_part = p->nscan == 1 && q->sc[0].ks;
     for (int i = 0; i < p->nscan && by_part; i++) {
         rscan *s = &q->sc[i];
         const wr_krange *r;
         int nr;
         weir_rc rc = wr_ksource_plan(s->ks, rate_caps, s, &r, &nr, st);
         int64_t total = 0;
-        for (int k = 0; rc == WEIR_OK && k < wr_ksource_nparts(s->ks); k++) {
-            rc = wr_ksource_fetch_part(s->ks, k, &s->recs, &s->n, st);
-            if (rc == WEIR_OK && s->n)
+        for (int k = 0, j; rc == WEIR_OK && k < nr; k = j) {
+            int64_t want = 0;
+            for (j = k; j < nr && (j == k || (rn->o->threads > 1 &&
+                                              want < CHUNK_RECORDS));
+                 j++)
+                want += r[j].until - r[j].from;
+            rc = wr_ksource_fetch_parts(s->ks, k, j, &s->recs, &s->n, st);
+            if (rc == WEIR_OK && s->n) {
+                plan_chunks(rn, q, s);
                 rc = wr_qrun_batch(q->r, 0, s->recs, s->n, st);
+            }
             total += s->n;
         }
         if (rc != WEIR_OK)
@@ -532,10 +558,13 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
             any_file = true;
             if (!s->eof) {
                 weir_rc rc =
-                    wr_file_source_next(s->fs, 64u << 20, &s->recs, &s->n, st);
+                    wr_lsource_next(s->fs, 64u << 20, &s->recs, &s->n, st);
+                const char *say = wr_lsource_notice(s->fs);
+                if (say) /* a rotation, a reconnect */
+                    fprintf(stderr, "weir: %s: %s\n", p->id, say);
                 if (rc != WEIR_OK)
                     return rc;
-                s->eof = s->n == 0;
+                s->eof = wr_lsource_at_end(s->fs);
             }
             files_done = files_done && s->eof;
         } else {
@@ -585,7 +614,10 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     for (int i = 0; i < p->nscan; i++)
         if (q->sc[i].ks && q->sc[i].rate.backpressure)
             wr_pid_compute(&q->sc[i].pid, end, q->sc[i].n, proc, sched, NULL);
-    if (in > 0) {
+    if (in > 0 && rn->o->on_batch) {
+        rn->o->on_batch(rn->o->batch_ctx, p->id, in, wr_shell_mono_ms() - t0,
+                        sched, wr_qrun_stats(q->r));
+    } else if (in > 0) {
         const wr_qstats *qs = wr_qrun_stats(q->r);
         int64_t ms = wr_shell_mono_ms() - t0;
         fprintf(stderr,
@@ -611,7 +643,7 @@ static bool caught_up(const rquery *q)
     for (int i = 0; i < q->p->nscan; i++) {
         if (q->sc[i].ks && !wr_ksource_at_end(q->sc[i].ks))
             return false;
-        if (q->sc[i].fs && !q->sc[i].eof)
+        if (q->sc[i].fs && !wr_lsource_caught_up(q->sc[i].fs))
             return false;
     }
     return true;
@@ -733,7 +765,13 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             rc = 1;
         }
     }
-    if (rc == 0 && embedded(rn.cat)) {
+    bool kafka = false; /* no broker for line sources to file sinks */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < plans[i]->nscan; j++)
+            kafka = kafka || !qs[i].sc || !qs[i].sc[j].fs;
+    for (int i = 0; i < n; i++)
+        kafka = kafka || qs[i].sink || qs[i].dlq;
+    if (rc == 0 && kafka && embedded(rn.cat)) {
         wr_kbroker *b = wr_kbroker_embedded(&st);
         if (b)
             fprintf(stderr,
@@ -741,13 +779,15 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                     "'kafka.bootstrap.servers' to use another)\n",
                     wr_kbroker_bootstrap(b));
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    stop_requested = 0;
-    wr_kafka_set_interrupt(&stop_requested);
+    if (!o->stop) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_stop;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        stop_requested = 0;
+        wr_kafka_set_interrupt(&stop_requested);
+    }
     gen *gens = o->ndatagen ? calloc((size_t)o->ndatagen, sizeof *gens) : NULL;
     for (int i = 0; rc == 0 && i < o->ndatagen; i++) {
         gen *g = &gens[i];
@@ -763,14 +803,14 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
         }
     }
     int64_t next = wr_shell_mono_ms();
-    while (rc == 0 && !stop_requested) {
+    while (rc == 0 && !stopping(o)) {
         int64_t sched = 0;
         if (o->interval > 0) {
             int64_t wait = next - wr_shell_mono_ms();
             if (wait > 0) {
                 struct timespec ts = {wait / 1000, (wait % 1000) * 1000000};
                 nanosleep(&ts, NULL);
-                if (stop_requested)
+                if (stopping(o))
                     break;
             } else {
                 sched = -wait;
@@ -785,13 +825,15 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                 continue;
             before += wr_qrun_stats(q->r)->records_in;
             if (run_batch(&rn, q, btime, sched, &st) != WEIR_OK) {
-                if (stop_requested) /* stopped while reading: uncommitted */
+                if (stopping(o)) /* stopped while reading: uncommitted */
                     break;
                 fprintf(stderr, "weir run: %s: %s\n", q->p->id, st.msg);
                 rc = 1;
                 break;
             }
             after += wr_qrun_stats(q->r)->records_in;
+            if (wr_qrun_done(q->r)) /* a push query's LIMIT */
+                q->done = true;
             running = running || !q->done;
             all_caught_up = all_caught_up && caught_up(q);
         }
@@ -804,7 +846,8 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             nanosleep(&ts, NULL);
         }
     }
-    stop_requested = 1; /* the generators stop too */
+    if (!o->stop)
+        stop_requested = 1; /* the generators stop too */
     for (int i = 0; i < o->ndatagen; i++) {
         if (gens[i].started)
             pthread_join(gens[i].thread, NULL);
@@ -831,6 +874,8 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
         close_query(&qs[i]);
     }
     free(qs);
+    if (!o->stop) /* later runs (the shell's) start unset */
+        wr_kafka_set_interrupt(NULL);
     fflush(stdout);
     return rc;
 }

@@ -21,6 +21,9 @@ int wr_cmd_test(int argc, char **argv);
 int wr_cmd_run(int argc, char **argv);
 int wr_cmd_broker(int argc, char **argv);
 int wr_cmd_datagen(int argc, char **argv);
+/* The interactive shell (`weir`, `weir -e SQL`, `weir --output MODE`):
+ * argv after the program name. */
+int wr_cmd_shell(int argc, char **argv);
 
 /* Milliseconds of the monotonic clock, and since the epoch. */
 int64_t wr_shell_mono_ms(void);
@@ -49,7 +52,35 @@ typedef struct wr_runopts {
      * batch). */
     const char *const *datagen;
     int ndatagen;
+    /* Optional, for the interactive shell (zero: as `weir run`). */
+    wr_out_fn out;      /* push queries' rows go here instead of stdout */
+    void *out_ctx;      /* its ctx */
+    volatile int *stop; /* set: the loop stops when *stop becomes
+                           non-zero, installs no signal handlers and
+                           leaves the Kafka interrupt flag alone (a
+                           query running in a background thread) */
+    /* Called after every batch that read records, instead of printing
+     * the batch line on stderr (in: records read, ms: processing time,
+     * sched: scheduling delay; qs borrowed for the call). */
+    void (*on_batch)(void *ctx, const char *id, int64_t in, int64_t ms,
+                     int64_t sched, const wr_qstats *qs);
+    void *batch_ctx;
 } wr_runopts;
+
+/* Runs one query over its FILE= source the way `weir run` does (read
+ * once, in batches of batch_bytes, one per interval ms or back to back),
+ * its rows to out(ctx) (NULL: as `weir run` prints them); stops early
+ * when stop (may be NULL) becomes non-zero or the LIMIT is reached.
+ * Borrows everything. Returns 0, or 1 after printing why on stderr. */
+int wr_run_plan(const wr_qplan *p, int threads, size_t batch_bytes,
+                int64_t interval, int64_t idle, wr_out_fn out, void *ctx,
+                volatile int *stop);
+
+/* Whether a query reads or writes Kafka (cat: the session), or reads an
+ * input that does not end by itself (a followed file, a directory, a
+ * socket, stdin, zmq): such queries run in wr_run_stream. */
+bool wr_run_uses_kafka(const wr_catalog *cat, const wr_qplan *p);
+bool wr_run_unbounded(const wr_qplan *p);
 
 /* Runs the plans (queries reading Kafka) together, one batch after the
  * other, until SIGINT/SIGTERM (or, until_caught_up, the ends of the
