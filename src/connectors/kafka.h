@@ -118,6 +118,16 @@ typedef void (*wr_klimit_fn)(void *ctx, int n, const int64_t *from,
 weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
                         const wr_krange **ranges, int *n, weir_status *st);
 
+/* Plans the next batch as exactly the ranges want[0..nwant) (a batch
+ * recorded in a checkpoint, replayed): partitions are discovered as by
+ * wr_ksource_plan; each one listed reads [from, until) (the read position
+ * moves to `from` when it is elsewhere), the others read nothing. A
+ * listed partition that no longer exists fails with WEIR_E_IO. *ranges
+ * as for wr_ksource_plan. */
+weir_rc wr_ksource_plan_fixed(wr_ksource *s, const wr_krange *want, int nwant,
+                              const wr_krange **ranges, int *n,
+                              weir_status *st);
+
 /* Fetches exactly the planned ranges: *recs gets n records in partition
  * order then offset order (borrowed until the next plan). Waits (retrying
  * through broker outages, reporting on stderr every few seconds) until

@@ -527,6 +527,54 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+weir_rc wr_ksource_plan_fixed(wr_ksource *s, const wr_krange *want, int nwant,
+                              const wr_krange **ranges, int *n, weir_status *st)
+{
+    release_batch(s);
+    /* The partitions are asked for only when one listed is not known yet
+     * (replaying many small batches stays quick). */
+    bool known = s->planned_once;
+    for (int i = 0; known && i < nwant; i++)
+        known = find_part(s, want[i].topic, want[i].partition) != NULL;
+    weir_rc rc = known ? WEIR_OK : discover(s, st);
+    if (rc != WEIR_OK)
+        return rc;
+    wr_krange *r =
+        wr_realloc(s->ranges, sizeof(wr_krange) * (size_t)(s->np ? s->np : 1));
+    if (!r)
+        return nomem(st);
+    s->ranges = r;
+    for (int i = 0; i < nwant; i++)
+        if (!find_part(s, want[i].topic, want[i].partition))
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                   "%s[%d] of a recorded batch is no longer "
+                                   "in the cluster",
+                                   want[i].topic, (int)want[i].partition);
+    for (int i = 0; i < s->np; i++) {
+        kpart *k = &s->p[i];
+        k->from = k->until = k->next;
+        for (int j = 0; j < nwant; j++) {
+            if (want[j].partition != k->partition ||
+                strcmp(want[j].topic, k->topic) != 0)
+                continue;
+            if (k->next != want[j].from) { /* read from there: seek */
+                k->next = want[j].from;
+                s->reassign = true;
+            }
+            k->from = want[j].from;
+            k->until = want[j].until;
+        }
+        if (k->high < k->until)
+            k->high = k->until;
+        k->complete = k->until <= k->from;
+        r[i] = (wr_krange){k->topic, k->partition, k->from, k->until, k->high};
+    }
+    s->planned_once = true;
+    *ranges = r;
+    *n = s->np;
+    return WEIR_OK;
+}
+
 /* Records the fetch window may hold beyond the partition being read. */
 #define WINDOW_RECORDS 100000
 

@@ -24,6 +24,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <strings.h>
 
@@ -531,8 +532,23 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
                 s->ncols - s->nkeys == 1;
     const char *file = prop_get(sk, "FILE");
     s->file_sink = file != NULL;
-    if (file) /* a file sink writes its FILE, not a topic */
+    if (file) { /* a file sink writes its FILE, not a topic */
+        struct stat sb;
+        size_t fl = strlen(file);
         s->topic = wr_arena_strdup(l->ar, file);
+        s->file_dir = (fl && file[fl - 1] == '/') ||
+                      (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode));
+        const char *rb = prop_get(sk, "FILE_ROLL_BYTES");
+        const char *rm = prop_get(sk, "FILE_ROLL_MS");
+        s->roll_bytes = rb ? atoll(rb) : 0;
+        s->roll_ms = rm ? atoll(rm) : 0;
+    }
+    const char *sq = prop_get(sk, "SQLITE");
+    if (sq) {
+        const char *tb = prop_get(sk, "SQLITE_TABLE");
+        s->sqlite = wr_arena_strdup(l->ar, sq);
+        s->sqlite_table = wr_arena_strdup(l->ar, tb ? tb : sk->name);
+    }
     if (sk->timestamp)
         for (int i = 0; i < s->ncols; i++)
             if (!strcmp(s->names[i], sk->timestamp))

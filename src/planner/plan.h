@@ -69,21 +69,27 @@ typedef struct wr_pscan {
 
 /* Where a sink writes and how it encodes. */
 typedef struct wr_psink {
-    const char *name;       /* sink source name (NULL: push query) */
-    const char *topic;      /* topic (or FILE path) */
-    wr_format key_format;   /* key format (NONE: keyless) */
-    wr_format value_format; /* value format */
-    char delim;             /* DELIMITED separator */
-    int ncols;              /* output columns (keys first) */
-    int nkeys;              /* key columns */
-    const char **names;     /* column names */
-    const wr_type **types;  /* column types */
-    int ts_col;             /* TIMESTAMP='col' on the sink, else -1 */
-    wr_window_spec window;  /* windowed result (key carries the window) */
-    bool table;             /* the result is a table (changelog) */
-    bool file_sink;         /* topic is a FILE= path */
-    bool unwrap;            /* WRAP_SINGLE_VALUE=false: the one value
-                               column is written bare (JSON) */
+    const char *name;         /* sink source name (NULL: push query) */
+    const char *topic;        /* topic (or FILE path) */
+    wr_format key_format;     /* key format (NONE: keyless) */
+    wr_format value_format;   /* value format */
+    char delim;               /* DELIMITED separator */
+    int ncols;                /* output columns (keys first) */
+    int nkeys;                /* key columns */
+    const char **names;       /* column names */
+    const wr_type **types;    /* column types */
+    int ts_col;               /* TIMESTAMP='col' on the sink, else -1 */
+    wr_window_spec window;    /* windowed result (key carries the window) */
+    bool table;               /* the result is a table (changelog) */
+    bool file_sink;           /* topic is a FILE= path */
+    bool file_dir;            /* ... of a directory (FILE='dir/' or an
+                                 existing directory): file_sink.h */
+    int64_t roll_bytes;       /* FILE_ROLL_BYTES, 0: none */
+    int64_t roll_ms;          /* FILE_ROLL_MS, 0: none */
+    const char *sqlite;       /* SQLITE= database path, or NULL */
+    const char *sqlite_table; /* SQLITE_TABLE (default: the sink name) */
+    bool unwrap;              /* WRAP_SINGLE_VALUE=false: the one value
+                                 column is written bare (JSON) */
 } wr_psink;
 
 /* The aggregate part of a plan. */

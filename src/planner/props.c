@@ -16,6 +16,12 @@
 static const wr_prop_def defs[] = {
     {"FILE", WR_PK_STRING, BOTH,
      "A file to read (JSON lines or CSV) or write instead of a topic."},
+    {"FILE_ROLL_BYTES", WR_PK_INT, WR_PROP_SINK,
+     "Directory FILE sinks: batches go into one part file until it holds "
+     "this many bytes."},
+    {"FILE_ROLL_MS", WR_PK_INT, WR_PROP_SINK,
+     "Directory FILE sinks: batches go into one part file until it is this "
+     "old (ms)."},
     {"FOLLOW", WR_PK_BOOL, WR_PROP_SOURCE,
      "Follow the FILE as it grows, like tail -F (survives rotation)."},
     {"FORMAT", WR_PK_FORMAT, BOTH, "Sets both the key and the value format."},
@@ -42,6 +48,11 @@ static const wr_prop_def defs[] = {
     {"SOCKET", WR_PK_STRING, WR_PROP_SOURCE,
      "Read lines from a TCP server at 'host:port' (Spark's "
      "socketTextStream); weir connects and reconnects."},
+    {"SQLITE", WR_PK_STRING, WR_PROP_SINK,
+     "Write the result into this SQLite database file (exactly once with "
+     "a checkpoint)."},
+    {"SQLITE_TABLE", WR_PK_STRING, WR_PROP_SINK,
+     "The table of the SQLITE database (default: the sink's name)."},
     {"TIMESTAMP", WR_PK_STRING, BOTH,
      "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
     {"TIMESTAMP_FORMAT", WR_PK_STRING, BOTH,

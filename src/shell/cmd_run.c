@@ -205,6 +205,50 @@ bool wr_run_unbounded(const wr_qplan *p)
     return false;
 }
 
+/* A query's definition for the checkpoint: its statement text with
+ * comments dropped and white space collapsed, so that reformatting is no
+ * change. Caller frees; NULL when out of memory. */
+static char *def_text(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    size_t k = 0;
+    char quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '\'' || c == '"' || c == '`') {
+            quote = c;
+        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+            while (i < n && s[i] != '\n')
+                i++;
+            c = ' ';
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+                ;
+            i++;
+            c = ' ';
+        }
+        if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            if (k && d[k - 1] != ' ')
+                d[k++] = ' ';
+            continue;
+        }
+        d[k++] = c;
+    }
+    while (k && d[k - 1] == ' ')
+        k--;
+    d[k] = '\0';
+    char *t = d;
+    while (*t == ' ')
+        t++;
+    memmove(d, t, strlen(t) + 1);
+    return d;
+}
+
 /* Applies "KEY=VALUE" as SET 'KEY' = 'VALUE' (from where: -c or a file
  * line), reporting a refused property. */
 static bool apply_set(weir_engine *e, const char *kv, const char *where)
@@ -279,7 +323,8 @@ int wr_cmd_run(int argc, char **argv)
     size_t batch_bytes = 64u << 20;
     int64_t interval = 0;
     const char *file = NULL, *config = NULL;
-    bool until_caught_up = false;
+    bool until_caught_up = false, reset_checkpoint = false;
+    const char *checkpoint = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof(char *));
     const char **gens = calloc((size_t)argc + 1, sizeof(char *));
     int nsets = 0, ngens = 0;
@@ -315,6 +360,10 @@ int wr_cmd_run(int argc, char **argv)
             gens[ngens++] = argv[++i];
         } else if (!strcmp(argv[i], "--until-caught-up")) {
             until_caught_up = true;
+        } else if (!strcmp(argv[i], "--checkpoint") && i + 1 < argc) {
+            checkpoint = argv[++i];
+        } else if (!strcmp(argv[i], "--reset-checkpoint")) {
+            reset_checkpoint = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
             sets[nsets++] = argv[++i];
         } else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
@@ -323,7 +372,8 @@ int wr_cmd_run(int argc, char **argv)
             fprintf(
                 stderr,
                 "usage: weir run [--threads K] [--batch-bytes N] "
-                "[--batch-interval D] [--until-caught-up] [-c KEY=VALUE]... "
+                "[--batch-interval D] [--until-caught-up] [--checkpoint DIR] "
+                "[--reset-checkpoint] [-c KEY=VALUE]... "
                 "[--config FILE.properties] "
                 "[--datagen TOPIC=QUICKSTART[:COUNT[:RATE]]]... FILE.sql\n");
             free(sets);
@@ -362,9 +412,11 @@ int wr_cmd_run(int argc, char **argv)
     /* Queries that read Kafka run together after the whole file. */
     wr_qplan **streaming = NULL;
     weir_stmt **sstmts = NULL;
+    char **defs = NULL; /* each streaming query's text (checkpoints) */
     int nstream = 0;
     while (rc == 0 && pos < len) {
         weir_stmt *s = NULL;
+        size_t from = pos;
         if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
             wr_diag_print(stderr, file, sql, len, &st);
             rc = 1;
@@ -402,16 +454,21 @@ int wr_cmd_run(int argc, char **argv)
         }
         if (rc == 0 && plan &&
             (wr_run_uses_kafka(wr_engine_catalog(e), plan) ||
-             wr_run_unbounded(plan))) {
+             wr_run_unbounded(plan) || plan->sink.sqlite ||
+             plan->sink.file_dir)) {
             wr_qplan **np =
                 realloc(streaming, sizeof *np * (size_t)(nstream + 1));
             weir_stmt **ns =
                 realloc(sstmts, sizeof *ns * (size_t)(nstream + 1));
+            char **nd = realloc(defs, sizeof *nd * (size_t)(nstream + 1));
             if (np)
                 streaming = np;
             if (ns)
                 sstmts = ns;
-            if (!np || !ns) {
+            if (nd)
+                defs = nd;
+            if (!np || !ns || !nd ||
+                !(defs[nstream] = def_text(sql + from, pos - from))) {
                 rc = 1;
             } else { /* the plan borrows the statement: keep both */
                 streaming[nstream] = plan;
@@ -442,14 +499,20 @@ int wr_cmd_run(int argc, char **argv)
         const char *it =
             wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
         int64_t idle = it ? wr_props_duration_ms(it) : 0;
-        wr_runopts o = {.threads = threads,
-                        .interval = interval ? interval
-                                    : bi     ? wr_props_duration_ms(bi)
-                                             : 0,
-                        .idle = idle > 0 ? idle : 0,
-                        .until_caught_up = until_caught_up,
-                        .datagen = gens,
-                        .ndatagen = ngens};
+        wr_runopts o = {
+            .threads = threads,
+            .interval = interval ? interval
+                        : bi     ? wr_props_duration_ms(bi)
+                                 : 0,
+            .idle = idle > 0 ? idle : 0,
+            .until_caught_up = until_caught_up,
+            .datagen = gens,
+            .ndatagen = ngens,
+            .checkpoint = checkpoint ? checkpoint
+                                     : wr_catalog_get_prop(wr_engine_catalog(e),
+                                                           "checkpoint.dir"),
+            .definitions = (const char *const *)defs,
+            .reset_checkpoint = reset_checkpoint};
         if (o.interval < 0)
             o.interval = 0;
         rc = wr_run_stream(e, streaming, nstream, &o);
@@ -457,7 +520,9 @@ int wr_cmd_run(int argc, char **argv)
     for (int i = 0; i < nstream; i++) {
         wr_plan_free(streaming[i]);
         weir_stmt_free(sstmts[i]);
+        free(defs[i]);
     }
+    free(defs);
     free(streaming);
     free(sstmts);
     free(gens);

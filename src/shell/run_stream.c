@@ -26,10 +26,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "checkpoint/checkpoint.h"
 #include "connectors/datagen.h"
+#include "connectors/file_sink.h"
 #include "connectors/line_source.h"
 #include "connectors/kafka.h"
 #include "connectors/rate.h"
+#include "connectors/sqlite_sink.h"
 #include "formats/json.h"
 #include "planner/props.h"
 #include "shell/shell.h"
@@ -58,6 +61,8 @@ typedef struct rscan {
     bool eof;       /* that source has ended (a file read once, stdin) */
     const wr_record *recs;
     int n;
+    const wr_krange *ranges; /* a Kafka source's plan of this batch */
+    int nranges;
     /* Flow control of a Kafka source (Spark's RateController): the PID
      * estimator, fed after every batch, and the limits it gives. */
     wr_pid pid;
@@ -70,7 +75,17 @@ typedef struct rquery {
     rscan *sc;      /* p->nscan */
     wr_runout out;  /* FILE= sink or stdout */
     wr_ksink *sink; /* Kafka sink, or NULL */
-    bool async;     /* delivery.mode 'async': do not wait per batch */
+    wr_sqsink *sq;  /* SQLite sink (exactly once), or NULL */
+    wr_fsink *fsk;  /* directory FILE sink (exactly once), or NULL */
+    wr_out_fn emit; /* where other rows go (stdout, FILE=, the shell) */
+    void *emit_ctx;
+    bool suppress;        /* replaying a batch whose output is already out */
+    bool open_txn;        /* an exactly-once sink's batch is open */
+    int64_t next_batch;   /* id of the next batch (checkpoint, sinks) */
+    int64_t sink_last;    /* the exactly-once sink's last committed batch */
+    int64_t replayed;     /* batches replayed from the checkpoint */
+    bool batch_has_input; /* the batch being run reads something */
+    bool async;           /* delivery.mode 'async': do not wait per batch */
     bool done;
     int64_t batches;
     /* The error policy for records that cannot be decoded. */
@@ -91,6 +106,7 @@ struct runner {
     weir_engine *e;
     const wr_catalog *cat;
     const wr_runopts *o;
+    wr_ckpt *ck; /* the checkpoint, or NULL */
 };
 
 static bool embedded(const wr_catalog *cat)
@@ -159,12 +175,21 @@ static weir_rc init_rate(runner *rn, rscan *s, weir_status *st)
         st);
 }
 
-static weir_rc kafka_out(void *ctx, const wr_qplan *p, const wr_out *o,
+/* Every output row of query q (ctx): dropped while a replayed batch's
+ * output is already out, else to the query's sink. */
+static weir_rc query_out(void *ctx, const wr_qplan *p, const wr_out *o,
                          weir_status *st)
 {
-    (void)p;
     rquery *q = ctx;
-    return wr_ksink_put(q->sink, o, st);
+    if (q->suppress)
+        return WEIR_OK;
+    if (q->sq)
+        return wr_sqsink_put(q->sq, o, st);
+    if (q->fsk)
+        return wr_fsink_put(q->fsk, o, st);
+    if (q->sink)
+        return wr_ksink_put(q->sink, o, st);
+    return q->emit(q->emit_ctx, p, o, st);
 }
 
 static const char *prop_of(const wr_catalog *cat, const char *src,
@@ -342,14 +367,26 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         if (rn->o->until_caught_up)
             wr_ksource_stop_at_end(q->sc[i].ks);
     }
-    wr_out_fn out = wr_run_print_row;
-    void *ctx = &q->out;
+    q->emit = wr_run_print_row;
+    q->emit_ctx = &q->out;
     q->out.line = (wr_buf)WR_BUF_INIT;
+    q->sink_last = -1;
     if (!p->sink.name && rn->o->out) { /* the shell's renderer */
-        out = rn->o->out;
-        ctx = rn->o->out_ctx;
+        q->emit = rn->o->out;
+        q->emit_ctx = rn->o->out_ctx;
     }
-    if (p->sink.name && p->sink.file_sink) {
+    if (p->sink.name && p->sink.sqlite) {
+        q->sq = wr_sqsink_open(p->sink.sqlite, p->sink.sqlite_table, &p->sink,
+                               p->id, st);
+        if (!q->sq || wr_sqsink_last_batch(q->sq, &q->sink_last, st))
+            return st->code;
+    } else if (p->sink.name && p->sink.file_dir) {
+        wr_fsink_opts fo = {.roll_bytes = p->sink.roll_bytes,
+                            .roll_ms = p->sink.roll_ms};
+        q->fsk = wr_fsink_open(p->sink.topic, &p->sink, p->id, &fo, st);
+        if (!q->fsk || wr_fsink_last_batch(q->fsk, &q->sink_last, st))
+            return st->code;
+    } else if (p->sink.name && p->sink.file_sink) {
         q->out.file = fopen(p->sink.topic, "w");
         if (!q->out.file)
             return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s: %s",
@@ -366,10 +403,11 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
             return st->code;
         const char *dm = wr_catalog_get_prop(rn->cat, "delivery.mode");
         q->async = dm && !strcasecmp(dm, "async");
-        out = kafka_out;
-        ctx = q;
     }
-    q->r = wr_qrun_new(p, rn->o->threads, out, ctx, st);
+    /* Batch ids continue the exactly-once sink's (the checkpoint's, when
+     * there is one, replace them). */
+    q->next_batch = q->sink_last + 1 > 1 ? q->sink_last + 1 : 1;
+    q->r = wr_qrun_new(p, rn->o->threads, query_out, q, st);
     return q->r ? open_policy(rn, q, st) : st->code;
 }
 
@@ -382,6 +420,8 @@ static void close_query(rquery *q)
     free(q->sc);
     wr_qrun_free(q->r);
     wr_ksink_close(q->sink);
+    wr_sqsink_close(q->sq);
+    wr_fsink_close(q->fsk);
     wr_ksink_close(q->dlq);
     if (q->dlqf)
         fclose(q->dlqf);
@@ -509,14 +549,143 @@ static weir_rc feed(rquery *q, weir_status *st)
     return WEIR_OK;
 }
 
-/* One batch of query q at batch time btime. */
+/* Plans batch b of every Kafka source of q: the recorded slices fix[0..nfix)
+ * when replaying, else up to the rate limits; then, with a checkpoint,
+ * records the plan before anything is read (a replayed batch is already
+ * recorded). */
+static weir_rc plan_sources(runner *rn, rquery *q, int64_t b, int64_t btime,
+                            const wr_ckslice *fix, int nfix, bool replay,
+                            weir_status *st)
+{
+    const wr_qplan *p = q->p;
+    int total = 0;
+    /* A batch without input changes nothing (an event-time query's tick
+     * does nothing without rows): it is neither recorded nor committed.
+     * Processing time and idle timeouts act on empty batches too. */
+    q->batch_has_input = p->proc || rn->o->idle > 0;
+    for (int i = 0; i < p->nscan; i++) {
+        rscan *s = &q->sc[i];
+        if (s->fs)
+            q->batch_has_input = true;
+        s->ranges = NULL;
+        s->nranges = 0;
+        if (!s->ks)
+            continue;
+        weir_rc rc;
+        if (replay) {
+            wr_krange *want = calloc((size_t)nfix + 1, sizeof *want);
+            int nw = 0;
+            if (!want)
+                return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                       "out of memory");
+            for (int j = 0; j < nfix; j++)
+                if (fix[j].source == i)
+                    want[nw++] =
+                        (wr_krange){fix[j].topic, fix[j].partition, fix[j].from,
+                                    fix[j].until, fix[j].until};
+            rc = wr_ksource_plan_fixed(s->ks, want, nw, &s->ranges, &s->nranges,
+                                       st);
+            free(want);
+        } else {
+            rc = wr_ksource_plan(s->ks, rate_caps, s, &s->ranges, &s->nranges,
+                                 st);
+        }
+        if (rc != WEIR_OK)
+            return rc;
+        total += s->nranges;
+        for (int j = 0; j < s->nranges; j++)
+            if (s->ranges[j].until > s->ranges[j].from)
+                q->batch_has_input = true;
+    }
+    if (!rn->ck || replay || !q->batch_has_input)
+        return WEIR_OK;
+    wr_ckslice *sl = calloc((size_t)total + 1, sizeof *sl);
+    if (!sl)
+        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    int n = 0;
+    for (int i = 0; i < p->nscan; i++)
+        for (int j = 0; j < q->sc[i].nranges; j++) {
+            const wr_krange *r = &q->sc[i].ranges[j];
+            if (r->until > r->from) /* empty ranges need no replay */
+                sl[n++] =
+                    (wr_ckslice){i, r->topic, r->partition, r->from, r->until};
+        }
+    weir_rc rc = wr_ckpt_plan(rn->ck, p->id, b, btime, sl, n, st);
+    free(sl);
+    return rc;
+}
+
+/* Commits the open batch of q's exactly-once sink with the next offsets
+ * of every Kafka source's ranges. */
+static weir_rc commit_sink(rquery *q, int64_t b, weir_status *st)
+{
+    int total = 0;
+    for (int i = 0; i < q->p->nscan; i++)
+        total += q->sc[i].nranges;
+    const char **src = calloc((size_t)total + 1, sizeof *src);
+    int32_t *part = calloc((size_t)total + 1, sizeof *part);
+    int64_t *next = calloc((size_t)total + 1, sizeof *next);
+    weir_rc rc = WEIR_OK;
+    if (!src || !part || !next) {
+        rc = weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+    } else {
+        int n = 0;
+        for (int i = 0; i < q->p->nscan; i++)
+            for (int j = 0; j < q->sc[i].nranges; j++, n++) {
+                src[n] = q->sc[i].ranges[j].topic;
+                part[n] = q->sc[i].ranges[j].partition;
+                next[n] = q->sc[i].ranges[j].until;
+            }
+        rc = q->sq ? wr_sqsink_commit(q->sq, n, src, part, next, st)
+                   : wr_fsink_commit(q->fsk, n, src, part, next, st);
+        if (rc == WEIR_OK)
+            q->sink_last = b;
+    }
+    q->open_txn = false;
+    free(src);
+    free(part);
+    free(next);
+    return rc;
+}
+
+/* Abandons the batch of q after rc: the exactly-once sink's transaction
+ * is rolled back (the batch is recomputed after a restart). */
+static weir_rc abandon(rquery *q, weir_rc rc)
+{
+    if (q->open_txn) {
+        if (q->sq)
+            wr_sqsink_rollback(q->sq);
+        else
+            wr_fsink_rollback(q->fsk);
+        q->open_txn = false;
+    }
+    return rc;
+}
+
+/* One batch of query q at batch time btime: planned as usual, or, when
+ * replay, the recorded batch fix[0..nfix) (done: it completed before),
+ * whose output is dropped when it is already out (the exactly-once sink
+ * committed it, or it completed). */
 static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
-                         weir_status *st)
+                         const wr_ckslice *fix, int nfix, bool replay,
+                         bool done, weir_status *st)
 {
     const wr_qplan *p = q->p;
     int64_t t0 = wr_shell_mono_ms();
     int64_t in = 0;
+    int64_t b = q->next_batch;
     bool any_file = false, files_done = true;
+    weir_rc rc = plan_sources(rn, q, b, btime, fix, nfix, replay, st);
+    if (rc != WEIR_OK)
+        return rc;
+    q->suppress = replay && (q->sq || q->fsk ? b <= q->sink_last : done);
+    if (!q->suppress && (q->sq || q->fsk) && q->batch_has_input) {
+        rc = q->sq ? wr_sqsink_begin(q->sq, b, st)
+                   : wr_fsink_begin(q->fsk, b, st);
+        if (rc != WEIR_OK)
+            return rc;
+        q->open_txn = true;
+    }
     /* One Kafka source: feed the query a few partitions at a time, in
      * partition order, so that it works on them while librdkafka fetches
      * the next ones (and their messages are freed as soon as done). On
@@ -527,9 +696,8 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     bool by_part = p->nscan == 1 && q->sc[0].ks;
     for (int i = 0; i < p->nscan && by_part; i++) {
         rscan *s = &q->sc[i];
-        const wr_krange *r;
-        int nr;
-        weir_rc rc = wr_ksource_plan(s->ks, rate_caps, s, &r, &nr, st);
+        const wr_krange *r = s->ranges;
+        int nr = s->nranges;
         int64_t total = 0;
         for (int k = 0, j; rc == WEIR_OK && k < nr; k = j) {
             int64_t want = 0;
@@ -545,7 +713,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
             total += s->n;
         }
         if (rc != WEIR_OK)
-            return rc;
+            return abandon(q, rc);
         s->n = (int)total; /* for the rate controller */
         s->recs = NULL;
         in += total;
@@ -557,32 +725,30 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         if (s->fs) {
             any_file = true;
             if (!s->eof) {
-                weir_rc rc =
-                    wr_lsource_next(s->fs, 64u << 20, &s->recs, &s->n, st);
+                rc = wr_lsource_next(s->fs, 64u << 20, &s->recs, &s->n, st);
                 const char *say = wr_lsource_notice(s->fs);
                 if (say) /* a rotation, a reconnect */
                     fprintf(stderr, "weir: %s: %s\n", p->id, say);
                 if (rc != WEIR_OK)
-                    return rc;
+                    return abandon(q, rc);
                 s->eof = wr_lsource_at_end(s->fs);
             }
             files_done = files_done && s->eof;
         } else {
-            const wr_krange *r;
-            int nr;
-            weir_rc rc = wr_ksource_plan(s->ks, rate_caps, s, &r, &nr, st);
-            if (rc == WEIR_OK)
-                rc = wr_ksource_fetch(s->ks, &s->recs, &s->n, st);
+            rc = wr_ksource_fetch(s->ks, &s->recs, &s->n, st);
             if (rc != WEIR_OK)
-                return rc;
-            if (p->nscan == 1)
-                plan_chunks(rn, q, s);
+                return abandon(q, rc);
         }
         in += s->n;
     }
-    weir_rc rc = by_part ? WEIR_OK : feed(q, st);
+    rc = by_part ? WEIR_OK : feed(q, st);
     if (rc == WEIR_OK && rn->o->interval > 0)
         rc = wr_qrun_tick(q->r, btime, st);
+    if (rc == WEIR_OK && any_file && files_done && p->nscan == 1) {
+        /* A file read once is bounded: close every window. */
+        rc = wr_qrun_finish(q->r, st);
+        q->done = true;
+    }
     if (rc == WEIR_OK && q->sink)
         rc =
             q->async ? wr_ksink_poll(q->sink, st) : wr_ksink_flush(q->sink, st);
@@ -599,7 +765,17 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     if (rc == WEIR_OK && q->stop)
         rc = weir_status_set(st, WEIR_E_DATA, WEIR_NOLOC, "%s", q->stop_err);
     if (rc != WEIR_OK)
+        return abandon(q, rc);
+    /* Results and offsets together (exactly once), then the checkpoint's
+     * record that the batch is complete. */
+    if (q->open_txn && (rc = commit_sink(q, b, st)) != WEIR_OK)
         return rc;
+    if (rn->ck && !(replay && done) && q->batch_has_input &&
+        (rc = wr_ckpt_done(rn->ck, p->id, b, st)) != WEIR_OK)
+        return rc;
+    if (q->batch_has_input)
+        q->next_batch = b + 1;
+    q->suppress = false;
     if (q->out.file)
         fflush(q->out.file);
     else
@@ -614,7 +790,9 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     for (int i = 0; i < p->nscan; i++)
         if (q->sc[i].ks && q->sc[i].rate.backpressure)
             wr_pid_compute(&q->sc[i].pid, end, q->sc[i].n, proc, sched, NULL);
-    if (in > 0 && rn->o->on_batch) {
+    if (replay) {
+        q->replayed++;
+    } else if (in > 0 && rn->o->on_batch) {
         rn->o->on_batch(rn->o->batch_ctx, p->id, in, wr_shell_mono_ms() - t0,
                         sched, wr_qrun_stats(q->r));
     } else if (in > 0) {
@@ -628,14 +806,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
                 p->id, q->batches, in, ms > 0 ? (double)in * 1000.0 / ms : 0.0,
                 ms, sched, qs->records_out, qs->decode_errors, qs->late);
     }
-    if (any_file && files_done && p->nscan == 1) {
-        /* A file read once is bounded: close every window. */
-        rc = wr_qrun_finish(q->r, st);
-        if (rc == WEIR_OK && q->sink)
-            rc = wr_ksink_flush(q->sink, st);
-        q->done = true;
-    }
-    return rc;
+    return WEIR_OK;
 }
 
 static bool caught_up(const rquery *q)
@@ -743,10 +914,50 @@ static weir_rc gen_open(runner *rn, const char *spec, gen *g, weir_status *st)
     return g->sink ? WEIR_OK : st->code;
 }
 
+/* Replays one recorded batch of a query (wr_ckpt_batches callback). */
+typedef struct replay_ctx {
+    runner *rn;
+    rquery *q;
+    int64_t redone; /* incomplete batches recomputed */
+} replay_ctx;
+
+static weir_rc replay_one(void *ctx, int64_t b, int64_t btime, bool done,
+                          const wr_ckslice *sl, int n, weir_status *st)
+{
+    replay_ctx *x = ctx;
+    if (stopping(x->rn->o))
+        return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "interrupted");
+    x->q->next_batch = b;
+    x->redone += !done;
+    return run_batch(x->rn, x->q, btime, 0, sl, n, true, done, st);
+}
+
+/* Opens the checkpoint of the run, registers query q in it (refusing a
+ * changed one unless reset), and gives the recorded batch clock's zero
+ * in *zero (unchanged when nothing is recorded). */
+static weir_rc ckpt_query(runner *rn, rquery *q, const char *def, int64_t *zero,
+                          weir_status *st)
+{
+    for (int i = 0; i < q->p->nscan; i++)
+        if (!q->sc[i].ks)
+            return weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                                   "checkpoints replay Kafka sources only; "
+                                   "%s reads %s",
+                                   q->p->id, q->p->scans[i].topic);
+    weir_rc rc = wr_ckpt_query(rn->ck, q->p->id, def ? def : q->p->id,
+                               rn->o->reset_checkpoint, st);
+    int64_t first = 0;
+    if (rc == WEIR_OK)
+        rc = wr_ckpt_first_btime(rn->ck, q->p->id, &first, st);
+    if (rc == WEIR_OK && first > 0 && rn->o->interval > 0)
+        *zero = first - rn->o->interval;
+    return rc;
+}
+
 int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                   const wr_runopts *o)
 {
-    runner rn = {e, wr_engine_catalog(e), o};
+    runner rn = {e, wr_engine_catalog(e), o, NULL};
     rquery *qs = calloc((size_t)n, sizeof *qs);
     if (!qs)
         return 1;
@@ -755,12 +966,25 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
     int64_t btime = o->interval > 0
                         ? (wr_shell_epoch_ms() / o->interval + 1) * o->interval
                         : 0;
+    if (o->checkpoint) {
+        bool busy;
+        rn.ck = wr_ckpt_open(o->checkpoint, &busy, &st);
+        if (!rn.ck) {
+            fprintf(stderr, "weir run: %s\n", st.msg);
+            free(qs);
+            return busy ? WR_EXIT_RUNNING : 1;
+        }
+    }
     for (int i = 0; i < n && rc == 0; i++) {
         qs[i].p = plans[i];
+        int64_t zero = btime - o->interval;
         if (open_query(&rn, &qs[i], &st) != WEIR_OK ||
+            (rn.ck &&
+             ckpt_query(&rn, &qs[i], o->definitions ? o->definitions[i] : NULL,
+                        &zero, &st) != WEIR_OK) ||
             ((o->interval > 0 || plans[i]->proc) &&
-             wr_qrun_clock(qs[i].r, btime - o->interval, o->interval, o->idle,
-                           &st) != WEIR_OK)) {
+             wr_qrun_clock(qs[i].r, zero, o->interval, o->idle, &st) !=
+                 WEIR_OK)) {
             fprintf(stderr, "weir run: %s: %s\n", plans[i]->id, st.msg);
             rc = 1;
         }
@@ -802,6 +1026,25 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             g->started = pthread_create(&g->thread, NULL, gen_thread, g) == 0;
         }
     }
+    /* Recovery: every recorded batch again, from the same slices; the
+     * state is rebuilt, the output already out is not repeated, and a
+     * planned-but-incomplete batch is recomputed. */
+    for (int i = 0; rc == 0 && rn.ck && i < n; i++) {
+        replay_ctx x = {&rn, &qs[i], 0};
+        if (wr_ckpt_batches(rn.ck, qs[i].p->id, replay_one, &x, &st) !=
+            WEIR_OK) {
+            if (stopping(o))
+                break;
+            fprintf(stderr, "weir run: %s: recovering from checkpoint %s: %s\n",
+                    qs[i].p->id, o->checkpoint, st.msg);
+            rc = 1;
+        } else if (qs[i].replayed) {
+            fprintf(stderr,
+                    "weir: %s: recovered from checkpoint %s: %" PRId64
+                    " batches replayed, %" PRId64 " of them recomputed\n",
+                    qs[i].p->id, o->checkpoint, qs[i].replayed, x.redone);
+        }
+    }
     int64_t next = wr_shell_mono_ms();
     while (rc == 0 && !stopping(o)) {
         int64_t sched = 0;
@@ -824,7 +1067,8 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             if (q->done)
                 continue;
             before += wr_qrun_stats(q->r)->records_in;
-            if (run_batch(&rn, q, btime, sched, &st) != WEIR_OK) {
+            if (run_batch(&rn, q, btime, sched, NULL, 0, false, false, &st) !=
+                WEIR_OK) {
                 if (stopping(o)) /* stopped while reading: uncommitted */
                     break;
                 fprintf(stderr, "weir run: %s: %s\n", q->p->id, st.msg);
@@ -874,6 +1118,7 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
         close_query(&qs[i]);
     }
     free(qs);
+    wr_ckpt_close(rn.ck);
     if (!o->stop) /* later runs (the shell's) start unset */
         wr_kafka_set_interrupt(NULL);
     fflush(stdout);

@@ -65,7 +65,18 @@ typedef struct wr_runopts {
     void (*on_batch)(void *ctx, const char *id, int64_t in, int64_t ms,
                      int64_t sched, const wr_qstats *qs);
     void *batch_ctx;
+    /* Checkpoints (`--checkpoint DIR`, SET 'checkpoint.dir'): the
+     * directory, or NULL; the definition (SQL text) of each plan, to
+     * detect a changed query; reset_checkpoint forgets a changed query's
+     * progress instead of refusing it. */
+    const char *checkpoint;
+    const char *const *definitions;
+    bool reset_checkpoint;
 } wr_runopts;
+
+/* wr_run_stream's exit status when the checkpoint is in use by another
+ * process. */
+#define WR_EXIT_RUNNING 3
 
 /* Runs one query over its FILE= source the way `weir run` does (read
  * once, in batches of batch_bytes, one per interval ms or back to back),
