@@ -8,8 +8,10 @@ CREATE STREAM live_pageviews (pageid STRING KEY, viewtime BIGINT, userid STRING)
     WITH (KAFKA_TOPIC = 'pageviews', VALUE_FORMAT = 'JSON', PARTITIONS = 4,
           TIMESTAMP = 'viewtime');
 
--- Per-user counts into a topic (each change of a window, as ksqlDB does).
-CREATE TABLE views_per_user WITH (KAFKA_TOPIC = 'views_per_user') AS
+-- Per-user counts into a SQLite table (each change of a window upserts
+-- its row; every batch commits its rows and source offsets together).
+CREATE TABLE views_per_user WITH (SQLITE = 'build/demo/views.db',
+                                  SQLITE_TABLE = 'views_per_user') AS
     SELECT userid, COUNT(*) AS views
     FROM live_pageviews
     WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS)
