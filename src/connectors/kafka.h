@@ -147,6 +147,16 @@ weir_rc wr_ksource_fetch_parts(wr_ksource *s, int i, int j,
  * starts and are committed to the consumer group (asynchronously). */
 weir_rc wr_ksource_done(wr_ksource *s, weir_status *st);
 
+/* The consumer group's committed offset of topic[partition] when the
+ * partition was found (before this run committed anything), -1: none or
+ * unknown. With a transactional sink it tells which batches are out. */
+int64_t wr_ksource_committed(const wr_ksource *s, const char *topic,
+                             int32_t partition);
+/* The consumer group's metadata, for a transactional sink's offsets.
+ * Caller destroys it (rd_kafka_consumer_group_metadata_destroy). */
+rd_kafka_consumer_group_metadata_t *
+wr_ksource_group_metadata(const wr_ksource *s);
+
 /* Total records waiting (high watermark - position) over the partitions
  * of the last plan. */
 int64_t wr_ksource_lag(const wr_ksource *s);
@@ -174,6 +184,23 @@ weir_rc wr_ksink_put(wr_ksink *k, const wr_out *o, weir_status *st);
 weir_rc wr_ksink_put_raw(wr_ksink *k, const char *key, size_t klen,
                          const char *value, size_t vlen, int64_t ts,
                          const char *const *hdr, int nh, weir_status *st);
+/* Transactions (processing.guarantee 'exactly_once'): a sink opened
+ * with `transactional.id` in its configuration is transactional (the id
+ * fences an older process with the same id). A batch is
+ * wr_ksink_begin, puts, then wr_ksink_commit, which sends the batch's
+ * source offsets (offsets: topic, partition, next offset) to the
+ * transaction for the consumer group cgmd and commits it: the output
+ * and the offsets become visible together or not at all (consumers in
+ * read_committed isolation). A failed commit aborts the transaction and
+ * fails with librdkafka's reason; wr_ksink_abort aborts an open one. */
+bool wr_ksink_transactional(const wr_ksink *k);
+weir_rc wr_ksink_begin(wr_ksink *k, weir_status *st);
+weir_rc wr_ksink_commit(wr_ksink *k,
+                        const rd_kafka_topic_partition_list_t *offsets,
+                        const rd_kafka_consumer_group_metadata_t *cgmd,
+                        weir_status *st);
+void wr_ksink_abort(wr_ksink *k);
+
 /* Waits for every delivery report of what was put since the last flush,
  * producing failed records again (after a backoff, reported on stderr)
  * while their errors are retriable; a permanent failure, or an interrupt

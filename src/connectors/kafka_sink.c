@@ -49,6 +49,8 @@ struct wr_ksink {
     bool retry_oom;      /* a failed record could not be kept */
     char retry_err[300]; /* the first retriable failure's reason */
     int rounds;          /* consecutive retry rounds (the backoff) */
+    bool txn;            /* transactional (transactional.id set) */
+    bool in_txn;         /* a transaction is open */
 };
 
 /* Whether a failed delivery is worth trying again: not when the record
@@ -152,6 +154,11 @@ wr_ksink *wr_ksink_open(rd_kafka_conf_t *conf, const char *topic,
     k->key = (wr_buf)WR_BUF_INIT;
     rd_kafka_conf_set_opaque(conf, k);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    char tid[256];
+    size_t tsz = sizeof tid;
+    k->txn = rd_kafka_conf_get(conf, "transactional.id", tid, &tsz) ==
+                 RD_KAFKA_CONF_OK &&
+             tid[0];
     k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!k->rk) {
         wr_ksink_close(k);
@@ -161,7 +168,90 @@ wr_ksink *wr_ksink_open(rd_kafka_conf_t *conf, const char *topic,
         return NULL;
     }
     k->rkt = rd_kafka_topic_new(k->rk, topic, NULL);
+    if (k->txn) { /* fences an older producer with the same id */
+        rd_kafka_error_t *e = rd_kafka_init_transactions(k->rk, 60000);
+        if (e) {
+            weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                            "Kafka transactions for %s: %s", topic,
+                            rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+            wr_ksink_close(k);
+            return NULL;
+        }
+    }
     return k;
+}
+
+static void drop_retries(wr_ksink *k);
+static weir_rc outcome(wr_ksink *k, weir_status *st);
+
+bool wr_ksink_transactional(const wr_ksink *k)
+{
+    return k->txn;
+}
+
+/* Fails with the transaction error e (destroyed), aborting the
+ * transaction when it is abortable. */
+static weir_rc txn_error(wr_ksink *k, const char *what, rd_kafka_error_t *e,
+                         weir_status *st)
+{
+    weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                    "Kafka transaction (%s) to %s: %s", what, k->topic,
+                    rd_kafka_error_string(e));
+    if (rd_kafka_error_txn_requires_abort(e))
+        wr_ksink_abort(k);
+    rd_kafka_error_destroy(e);
+    return st->code;
+}
+
+weir_rc wr_ksink_begin(wr_ksink *k, weir_status *st)
+{
+    rd_kafka_error_t *e = rd_kafka_begin_transaction(k->rk);
+    if (e)
+        return txn_error(k, "begin", e, st);
+    k->in_txn = true;
+    return WEIR_OK;
+}
+
+weir_rc wr_ksink_commit(wr_ksink *k,
+                        const rd_kafka_topic_partition_list_t *offsets,
+                        const rd_kafka_consumer_group_metadata_t *cgmd,
+                        weir_status *st)
+{
+    rd_kafka_error_t *e = NULL;
+    if (offsets && offsets->cnt > 0)
+        e = rd_kafka_send_offsets_to_transaction(k->rk, offsets, cgmd, 60000);
+    if (e)
+        return txn_error(k, "offsets", e, st);
+    rd_kafka_poll(k->rk, 0);
+    if (k->failed || k->nretry) { /* a record of the batch failed */
+        weir_rc rc = outcome(k, st);
+        if (rc == WEIR_OK)
+            rc = weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                 "Kafka delivery failed for %d record(s), "
+                                 "first %s",
+                                 k->nretry, k->retry_err);
+        drop_retries(k);
+        wr_ksink_abort(k);
+        return rc;
+    }
+    e = rd_kafka_commit_transaction(k->rk, 60000);
+    if (e)
+        return txn_error(k, "commit", e, st);
+    k->in_txn = false;
+    return outcome(k, st);
+}
+
+void wr_ksink_abort(wr_ksink *k)
+{
+    if (!k->in_txn)
+        return;
+    rd_kafka_error_t *e = rd_kafka_abort_transaction(k->rk, 60000);
+    if (e)
+        rd_kafka_error_destroy(e);
+    k->in_txn = false;
+    drop_retries(k);
+    k->failed = 0;
 }
 
 static void put_be64(wr_buf *b, int64_t v)

@@ -42,6 +42,7 @@ typedef struct kpart {
     rd_kafka_message_t **held; /* read past `until`: the next batch's, */
     int nheld, cheld;          /* in offset order */
     int64_t last;              /* the last offset received, -1: none */
+    int64_t committed;         /* the group's offset when found, -1: none */
     bool complete;
     bool paused; /* outside the fetch window (fetch_window) */
 } kpart;
@@ -334,6 +335,7 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
         }
         k->partition = tp->partition;
         k->next = start;
+        k->committed = !e && tp->offset >= 0 ? tp->offset : -1;
         k->eof = -1;
         /* Cron mode: this partition's end, from the same (per-partition,
          * authoritative) watermark query as its start. */
@@ -807,6 +809,19 @@ weir_rc wr_ksource_done(wr_ksource *s, weir_status *st)
         rd_kafka_commit(s->rk, l, 1);
     rd_kafka_topic_partition_list_destroy(l);
     return WEIR_OK;
+}
+
+int64_t wr_ksource_committed(const wr_ksource *s, const char *topic,
+                             int32_t partition)
+{
+    kpart *k = find_part((wr_ksource *)s, topic, partition);
+    return k ? k->committed : -1;
+}
+
+rd_kafka_consumer_group_metadata_t *
+wr_ksource_group_metadata(const wr_ksource *s)
+{
+    return rd_kafka_consumer_group_metadata(s->rk);
 }
 
 int64_t wr_ksource_lag(const wr_ksource *s)

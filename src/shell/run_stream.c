@@ -81,6 +81,7 @@ typedef struct rquery {
     void *emit_ctx;
     bool suppress;        /* replaying a batch whose output is already out */
     bool open_txn;        /* an exactly-once sink's batch is open */
+    bool ktxn;            /* the Kafka sink's transaction is open */
     int64_t next_batch;   /* id of the next batch (checkpoint, sinks) */
     int64_t sink_last;    /* the exactly-once sink's last committed batch */
     int64_t replayed;     /* batches replayed from the checkpoint */
@@ -398,6 +399,21 @@ static weir_rc open_query(runner *rn, rquery *q, weir_status *st)
         rd_kafka_conf_t *conf = wr_kafka_conf(rn->cat, true, st);
         if (!conf)
             return st->code;
+        /* processing.guarantee 'exactly_once': a transactional producer
+         * whose id is the query's (a restarted query fences the old one),
+         * committing each batch's output with its source offsets. */
+        const char *pg = wr_catalog_get_prop(rn->cat, "processing.guarantee");
+        if (pg && !strncasecmp(pg, "exactly_once", 12)) {
+            char tid[300], err[256];
+            const char *g = wr_catalog_get_prop(rn->cat, "kafka.group.id");
+            snprintf(tid, sizeof tid, "%s-%s", g ? g : "weir", p->id);
+            if (rd_kafka_conf_set(conf, "transactional.id", tid, err,
+                                  sizeof err) != RD_KAFKA_CONF_OK) {
+                rd_kafka_conf_destroy(conf);
+                return weir_status_set(st, WEIR_E_BIND, WEIR_NOLOC,
+                                       "transactional.id: %s", err);
+            }
+        }
         q->sink = wr_ksink_open(conf, p->sink.topic, st);
         if (!q->sink)
             return st->code;
@@ -648,10 +664,53 @@ static weir_rc commit_sink(rquery *q, int64_t b, weir_status *st)
     return rc;
 }
 
+/* Whether the output of the batch just planned is already in Kafka: a
+ * transactional sink committed it with offsets at or past every range's
+ * end (the consumer group's offsets when the run started). */
+static bool in_kafka(const rquery *q)
+{
+    for (int i = 0; i < q->p->nscan; i++)
+        for (int j = 0; q->sc[i].ks && j < q->sc[i].nranges; j++) {
+            const wr_krange *r = &q->sc[i].ranges[j];
+            if (r->until > r->from &&
+                wr_ksource_committed(q->sc[i].ks, r->topic, r->partition) <
+                    r->until)
+                return false;
+        }
+    return true;
+}
+
+/* Commits the Kafka sink's transaction with the batch's source offsets
+ * (for the consumer group of the query's first Kafka source). */
+static weir_rc commit_ktxn(rquery *q, weir_status *st)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+    const wr_ksource *ks = NULL;
+    for (int i = 0; i < q->p->nscan; i++)
+        for (int j = 0; q->sc[i].ks && j < q->sc[i].nranges; j++) {
+            const wr_krange *r = &q->sc[i].ranges[j];
+            ks = ks ? ks : q->sc[i].ks;
+            rd_kafka_topic_partition_list_add(l, r->topic, r->partition)
+                ->offset = r->until;
+        }
+    rd_kafka_consumer_group_metadata_t *g =
+        ks ? wr_ksource_group_metadata(ks) : NULL;
+    weir_rc rc = wr_ksink_commit(q->sink, g ? l : NULL, g, st);
+    if (g)
+        rd_kafka_consumer_group_metadata_destroy(g);
+    rd_kafka_topic_partition_list_destroy(l);
+    q->ktxn = false;
+    return rc;
+}
+
 /* Abandons the batch of q after rc: the exactly-once sink's transaction
  * is rolled back (the batch is recomputed after a restart). */
 static weir_rc abandon(rquery *q, weir_rc rc)
 {
+    if (q->ktxn) {
+        wr_ksink_abort(q->sink);
+        q->ktxn = false;
+    }
     if (q->open_txn) {
         if (q->sq)
             wr_sqsink_rollback(q->sq);
@@ -678,7 +737,16 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     weir_rc rc = plan_sources(rn, q, b, btime, fix, nfix, replay, st);
     if (rc != WEIR_OK)
         return rc;
-    q->suppress = replay && (q->sq || q->fsk ? b <= q->sink_last : done);
+    q->suppress =
+        replay && (q->sq || q->fsk ? b <= q->sink_last
+                   : q->sink && wr_ksink_transactional(q->sink) ? in_kafka(q)
+                                                                : done);
+    if (!q->suppress && q->sink && wr_ksink_transactional(q->sink) &&
+        q->batch_has_input) {
+        if ((rc = wr_ksink_begin(q->sink, st)) != WEIR_OK)
+            return rc;
+        q->ktxn = true;
+    }
     if (!q->suppress && (q->sq || q->fsk) && q->batch_has_input) {
         rc = q->sq ? wr_sqsink_begin(q->sq, b, st)
                    : wr_fsink_begin(q->fsk, b, st);
@@ -749,9 +817,12 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         rc = wr_qrun_finish(q->r, st);
         q->done = true;
     }
-    if (rc == WEIR_OK && q->sink)
+    if (rc == WEIR_OK && q->ktxn) {
+        rc = commit_ktxn(q, st);
+    } else if (rc == WEIR_OK && q->sink) {
         rc =
             q->async ? wr_ksink_poll(q->sink, st) : wr_ksink_flush(q->sink, st);
+    }
     if (rc == WEIR_OK && q->dlq)
         rc = wr_ksink_flush(q->dlq, st);
     if (rc == WEIR_OK && q->dlqf && fflush(q->dlqf) != 0)
