@@ -86,6 +86,15 @@ void wr_qrun_cut(wr_qrun *r, const int *cut);
 weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
                       weir_status *st);
 
+/* One micro-batch fed in several wr_qrun_batch calls (a source's
+ * partitions as they arrive, runs of several sources): wr_qrun_begin
+ * fixes the batch's watermark (lateness is decided against it for every
+ * call) and the calls until wr_qrun_end emit nothing of the aggregate;
+ * wr_qrun_end emits once, as one call with all the records would. The
+ * result does not depend on how the batch was cut. */
+void wr_qrun_begin(wr_qrun *r);
+weir_rc wr_qrun_end(wr_qrun *r, weir_status *st);
+
 /*
  * Ends a bounded input (a file read once, the inputs of `weir test`): every
  * window closes, so EMIT FINAL emits what is still open. The runtime can

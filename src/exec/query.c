@@ -56,6 +56,8 @@ struct wr_qrun {
     int64_t emitted;
     bool done;
     bool clocked;     /* wr_qrun_clock was called */
+    bool held;        /* between wr_qrun_begin and wr_qrun_end: one
+                         batch fed in several calls */
     int64_t batch_ms; /* batch interval */
     int64_t idle_ms;  /* idle timeout of event-time windows, 0: none */
     int64_t now;      /* ROWTIME of processing-time records */
@@ -510,6 +512,21 @@ static weir_rc worker_error(wr_qrun *r, int n, weir_status *st)
 
 /* Stage 1 of a partitioned aggregate: merge the partials into the key
  * partitions, emit each partition, sink in a deterministic order. */
+/* Stage 1 without emitting (a batch fed in several calls): merge the
+ * partials into the key partitions. */
+static weir_rc merge_partials(wr_qrun *r, weir_status *st)
+{
+    for (int i = 0; i < r->nfin; i++) {
+        r->w[i].rc = WEIR_OK;
+        weir_status_clear(&r->w[i].st);
+    }
+    run_parallel(r, r->nfin, merge_task);
+    for (int c = 0; c < r->threads; c++)
+        if (r->w[c].part)
+            wr_aggop_clear_partial(r->w[c].part);
+    return worker_error(r, r->nfin, st);
+}
+
 static weir_rc partitioned_stage1(wr_qrun *r, bool merge, weir_status *st)
 {
     for (int i = 0; i < r->nfin; i++) {
@@ -546,6 +563,24 @@ static weir_rc emit_all_partitions(wr_qrun *r, weir_status *st)
     for (int i = 0; i < r->threads; i++)
         fold_stats(r, &r->w[i]);
     return rc;
+}
+
+void wr_qrun_begin(wr_qrun *r)
+{
+    if (r->held || (r->p->proc && !r->clocked))
+        return;
+    r->stats.batches++;
+    for (int i = 0; r->agg && i < r->nfin; i++)
+        wr_aggop_begin_batch(r->fin[i]);
+    r->held = true;
+}
+
+weir_rc wr_qrun_end(wr_qrun *r, weir_status *st)
+{
+    if (!r->held)
+        return WEIR_OK;
+    r->held = false;
+    return r->agg ? emit_all_partitions(r, st) : WEIR_OK;
 }
 
 weir_rc wr_qrun_finish(wr_qrun *r, weir_status *st)
@@ -641,10 +676,12 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     weir_rc rc = WEIR_OK;
     if (r->p->proc && !r->clocked)
         return wr_qrun_clock(r, 0, 0, 0, st);
-    r->stats.batches++;
+    if (!r->held) {
+        r->stats.batches++;
+        for (int i = 0; r->agg && i < r->nfin; i++)
+            wr_aggop_begin_batch(r->fin[i]);
+    }
     int k = r->threads;
-    for (int i = 0; r->agg && i < r->nfin; i++)
-        wr_aggop_begin_batch(r->fin[i]);
     bool parallel = k > 1 && !r->join && !r->wscan && n >= 2 * WR_VECTOR &&
                     (!r->agg || r->nfin > 1);
     if (parallel || r->nfin > 1) {
@@ -675,7 +712,8 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
         if (rc == WEIR_OK && !r->agg) {
             rc = sink_merged(r, nch, st);
         } else if (rc == WEIR_OK) {
-            rc = partitioned_stage1(r, true, st);
+            rc = r->held ? merge_partials(r, st)
+                         : partitioned_stage1(r, true, st);
         }
         for (int i = 0; i < k; i++)
             fold_stats(r, &r->w[i]);
@@ -690,7 +728,7 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
         fold_stats(r, w);
         return wscan_emit(r, 0, false, st);
     }
-    if (rc == WEIR_OK && r->agg) {
+    if (rc == WEIR_OK && r->agg && !r->held) {
         wr_arena_reset(w->ar);
         rc = wr_aggop_emit(r->agg, w->ar, &w->cx, direct_out, r, NULL,
                            &w->stats, st);

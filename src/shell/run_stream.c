@@ -762,6 +762,7 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
      * location strategies, plan_chunks). */
     enum { CHUNK_RECORDS = 32768 };
     bool by_part = p->nscan == 1 && q->sc[0].ks;
+    wr_qrun_begin(q->r); /* one batch, however many calls feed it */
     for (int i = 0; i < p->nscan && by_part; i++) {
         rscan *s = &q->sc[i];
         const wr_krange *r = s->ranges;
@@ -810,6 +811,8 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         in += s->n;
     }
     rc = by_part ? WEIR_OK : feed(q, st);
+    if (rc == WEIR_OK)
+        rc = wr_qrun_end(q->r, st);
     if (rc == WEIR_OK && rn->o->interval > 0)
         rc = wr_qrun_tick(q->r, btime, st);
     if (rc == WEIR_OK && any_file && files_done && p->nscan == 1) {
