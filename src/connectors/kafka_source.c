@@ -593,12 +593,18 @@ weir_rc wr_ksource_plan_fixed(wr_ksource *s, const wr_krange *want, int nwant,
 static void fetch_window(wr_ksource *s, int i)
 {
     rd_kafka_topic_partition_list_t *pause = NULL, *resume = NULL;
-    int64_t budget = WINDOW_RECORDS;
+    int64_t budget = WINDOW_RECORDS, total = 0;
     int wanted = 0; /* partitions in the window that have records to read */
+    /* A batch that fits in the window fetches every partition: a resumed
+     * partition's first fetch can wait for librdkafka's next round (up to
+     * a second), which small batches should not pay for. */
+    for (int j = 0; j < s->np; j++)
+        total += s->p[j].complete ? 0 : s->p[j].until - s->p[j].from;
+    bool all = total <= WINDOW_RECORDS;
     for (int j = 0; j < s->np; j++) {
         kpart *k = &s->p[j];
         int64_t want = k->complete ? 0 : k->until - k->from - k->nheld;
-        bool in = j >= i && want > 0 && (wanted < 2 || budget > 0);
+        bool in = all || (j >= i && want > 0 && (wanted < 2 || budget > 0));
         if (in) {
             budget -= want;
             wanted++;
