@@ -62,32 +62,14 @@ data=bench/data/events_$n.jsonl
 kb=$(readlink -f "$build/bench/kafka_bench")
 weir=$(readlink -f "$build/weir")
 tmp=$(mktemp -d)
-broker_pid=
+source bench/broker.sh
 cleanup() {
-  if [ -n "$broker_pid" ]; then
-    kill "$broker_pid" 2>/dev/null || true
-    wait "$broker_pid" 2>/dev/null || true
-  fi
+  stop_broker
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-$weir broker --topic events:$parts >"$tmp/broker" 2>&1 &
-broker_pid=$!
-for _ in $(seq 100); do
-  grep -q '^bootstrap: ' "$tmp/broker" && break
-  kill -0 "$broker_pid" 2>/dev/null || {
-    echo "checkpoint_bench: weir broker failed:" >&2
-    cat "$tmp/broker" >&2
-    exit 1
-  }
-  sleep 0.1
-done
-bs=$(sed -n 's/^bootstrap: //p' "$tmp/broker")
-[ -n "$bs" ] || {
-  echo "checkpoint_bench: weir broker printed no bootstrap address" >&2
-  exit 1
-}
+start_broker checkpoint_bench "$weir" "$tmp" --topic events:$parts
 
 # Records per partition and batch: the fullest partition in ~BATCHES.
 rate=$(((n + parts * batches - 1) / (parts * batches)))
