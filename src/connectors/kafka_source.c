@@ -424,6 +424,17 @@ weir_rc wr_ksource_plan(wr_ksource *s, wr_klimit_fn limit_fn, void *ctx,
                         const wr_krange **ranges, int *n, weir_status *st)
 {
     release_batch(s);
+    if (getenv("WEIR_KAFKA_DEBUG")) {
+        int64_t held = 0, paused = 0;
+        for (int i = 0; i < s->np; i++) {
+            held += s->p[i].nheld;
+            paused += s->p[i].paused;
+        }
+        fprintf(stderr,
+                "weir: Kafka: plan: %lld messages held for later batches, "
+                "%lld of %d partitions paused\n",
+                (long long)held, (long long)paused, s->np);
+    }
     weir_rc rc = discover(s, st);
     if (rc == WEIR_OK)
         rc = high_marks(s, st);
@@ -579,6 +590,26 @@ weir_rc wr_ksource_plan_fixed(wr_ksource *s, const wr_krange *want, int nwant,
 
 /* Records the fetch window may hold beyond the partition being read. */
 #define WINDOW_RECORDS 100000
+/* Messages a partition may hold for later batches beyond two batches'
+ * worth (fetch_window). */
+#define HELD_MIN 4096
+
+/* How many messages partition k may hold for later batches. */
+static int64_t held_room(const kpart *k)
+{
+    int64_t room = 2 * (k->until - k->from);
+    return room < HELD_MIN ? HELD_MIN : room;
+}
+
+/* Pauses partition k now (its held list is full). */
+static void pause_one(wr_ksource *s, kpart *k)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, k->topic, k->partition);
+    rd_kafka_pause_partitions(s->rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    k->paused = true;
+}
 
 /* Moves the fetch window to partition i: librdkafka fetches only the
  * partitions from i on whose planned ranges add up to about
@@ -605,6 +636,11 @@ static void fetch_window(wr_ksource *s, int i)
         kpart *k = &s->p[j];
         int64_t want = k->complete ? 0 : k->until - k->from - k->nheld;
         bool in = all || (j >= i && want > 0 && (wanted < 2 || budget > 0));
+        /* What a partition holds for later batches stays bounded: about
+         * two batches' worth (a backlog read at a capped rate would
+         * otherwise end up in memory, whole). */
+        if (in && want <= 0 && k->nheld >= held_room(k))
+            in = false;
         if (in) {
             budget -= want;
             wanted++;
@@ -703,6 +739,8 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
             } else if (!m->err && kp != k) {
                 kp->last = m->offset;
                 rc = hold(kp, m, st);
+                if (!kp->paused && kp->nheld >= held_room(kp))
+                    pause_one(s, kp); /* enough for later batches */
             } else if (m->err) {
                 /* Transient errors are retried by librdkafka. */
                 fprintf(stderr, "weir: Kafka: %s[%d]: %s\n", k->topic,
