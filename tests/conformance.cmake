@@ -47,7 +47,8 @@ set_tests_properties(golden PROPERTIES LABELS conformance TIMEOUT 120)
 add_test(NAME docs_examples
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/check-examples
           --weir $<TARGET_FILE:weir>
-          ${PROJECT_SOURCE_DIR}/docs/sql.md ${PROJECT_SOURCE_DIR}/README.md)
+          ${PROJECT_SOURCE_DIR}/docs/sql.md ${PROJECT_SOURCE_DIR}/README.md
+          ${PROJECT_SOURCE_DIR}/docs/tutorial.md)
 set_tests_properties(docs_examples PROPERTIES LABELS conformance TIMEOUT 120)
 add_test(NAME docs_functions
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/gen-functions.py

@@ -379,6 +379,14 @@ int wr_cmd_run(int argc, char **argv)
             free(sets);
             free(gens);
             return 2;
+        } else if (file) {
+            fprintf(stderr,
+                    "weir run: one statements file, not '%s' and '%s' "
+                    "(put the statements in one file)\n",
+                    file, argv[i]);
+            free(sets);
+            free(gens);
+            return 2;
         } else {
             file = argv[i];
         }

@@ -1049,6 +1049,20 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             return busy ? WR_EXIT_RUNNING : 1;
         }
     }
+    /* The embedded broker's topics die with the process: a checkpoint
+     * would replay offsets of records that no longer exist. */
+    for (int i = 0; i < n && rn.ck && embedded(rn.cat); i++)
+        for (int j = 0; j < plans[i]->nscan && rc == 0; j++)
+            if (!plans[i]->scans[j].file && !plans[i]->scans[j].socket &&
+                !plans[i]->scans[j].zmq) {
+                fprintf(stderr,
+                        "weir run: %s: --checkpoint needs a Kafka cluster "
+                        "that outlives the run: the embedded broker's "
+                        "records are gone when weir exits (start `weir "
+                        "broker` and SET 'kafka.bootstrap.servers')\n",
+                        plans[i]->id);
+                rc = 1;
+            }
     for (int i = 0; i < n && rc == 0; i++) {
         qs[i].p = plans[i];
         int64_t zero = btime - o->interval;
