@@ -520,7 +520,8 @@ int wr_cmd_run(int argc, char **argv)
                                      : wr_catalog_get_prop(wr_engine_catalog(e),
                                                            "checkpoint.dir"),
             .definitions = (const char *const *)defs,
-            .reset_checkpoint = reset_checkpoint};
+            .reset_checkpoint = reset_checkpoint,
+            .batch_bytes = batch_bytes};
         if (o.interval < 0)
             o.interval = 0;
         rc = wr_run_stream(e, streaming, nstream, &o);

@@ -63,6 +63,11 @@ typedef struct rscan {
     int n;
     const wr_krange *ranges; /* a Kafka source's plan of this batch */
     int nranges;
+    /* A file source under a checkpoint: where this batch read from (its
+     * position, and [from, until) as byte offsets), whether it read. */
+    wr_buf pos;
+    int64_t from, until;
+    bool read;
     /* Flow control of a Kafka source (Spark's RateController): the PID
      * estimator, fed after every batch, and the limits it gives. */
     wr_pid pid;
@@ -432,6 +437,7 @@ static void close_query(rquery *q)
     for (int i = 0; q->sc && i < q->p->nscan; i++) {
         wr_ksource_close(q->sc[i].ks);
         wr_lsource_close(q->sc[i].fs);
+        wr_buf_fini(&q->sc[i].pos);
     }
     free(q->sc);
     wr_qrun_free(q->r);
@@ -565,6 +571,9 @@ static weir_rc feed(rquery *q, weir_status *st)
     return WEIR_OK;
 }
 
+static weir_rc record_plan(runner *rn, rquery *q, int64_t b, int64_t btime,
+                           weir_status *st);
+
 /* Plans batch b of every Kafka source of q: the recorded slices fix[0..nfix)
  * when replaying, else up to the rate limits; then, with a checkpoint,
  * records the plan before anything is read (a replayed batch is already
@@ -579,10 +588,11 @@ static weir_rc plan_sources(runner *rn, rquery *q, int64_t b, int64_t btime,
      * does nothing without rows): it is neither recorded nor committed.
      * Processing time and idle timeouts act on empty batches too. */
     q->batch_has_input = p->proc || rn->o->idle > 0;
+    bool lines = false; /* line sources: recorded once they have read */
     for (int i = 0; i < p->nscan; i++) {
         rscan *s = &q->sc[i];
-        if (s->fs)
-            q->batch_has_input = true;
+        lines = lines || s->fs;
+        s->read = false;
         s->ranges = NULL;
         s->nranges = 0;
         if (!s->ks)
@@ -613,19 +623,37 @@ static weir_rc plan_sources(runner *rn, rquery *q, int64_t b, int64_t btime,
             if (s->ranges[j].until > s->ranges[j].from)
                 q->batch_has_input = true;
     }
-    if (!rn->ck || replay || !q->batch_has_input)
+    (void)total;
+    if (lines || !rn->ck || replay || !q->batch_has_input)
         return WEIR_OK;
+    return record_plan(rn, q, b, btime, st);
+}
+
+/* Records batch b of q in the checkpoint: every Kafka source's non-empty
+ * ranges and, for a file source that read (or ended), the position it
+ * read from and the bytes [from, until) it read. */
+static weir_rc record_plan(runner *rn, rquery *q, int64_t b, int64_t btime,
+                           weir_status *st)
+{
+    const wr_qplan *p = q->p;
+    int total = 0;
+    for (int i = 0; i < p->nscan; i++)
+        total += q->sc[i].nranges + 1;
     wr_ckslice *sl = calloc((size_t)total + 1, sizeof *sl);
     if (!sl)
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     int n = 0;
-    for (int i = 0; i < p->nscan; i++)
-        for (int j = 0; j < q->sc[i].nranges; j++) {
-            const wr_krange *r = &q->sc[i].ranges[j];
+    for (int i = 0; i < p->nscan; i++) {
+        rscan *s = &q->sc[i];
+        for (int j = 0; j < s->nranges; j++) {
+            const wr_krange *r = &s->ranges[j];
             if (r->until > r->from) /* empty ranges need no replay */
                 sl[n++] =
                     (wr_ckslice){i, r->topic, r->partition, r->from, r->until};
         }
+        if (s->fs && s->read)
+            sl[n++] = (wr_ckslice){i, s->pos.s, -1, s->from, s->until};
+    }
     weir_rc rc = wr_ckpt_plan(rn->ck, p->id, b, btime, sl, n, st);
     free(sl);
     return rc;
@@ -721,6 +749,85 @@ static weir_rc abandon(rquery *q, weir_rc rc)
     return rc;
 }
 
+/* Opens batch b of q's transactional or exactly-once sink, unless its
+ * output is dropped or the batch reads nothing. */
+static weir_rc open_output(rquery *q, int64_t b, weir_status *st)
+{
+    weir_rc rc;
+    if (q->suppress || !q->batch_has_input)
+        return WEIR_OK;
+    if (q->sink && wr_ksink_transactional(q->sink)) {
+        if ((rc = wr_ksink_begin(q->sink, st)) != WEIR_OK)
+            return rc;
+        q->ktxn = true;
+    }
+    if (q->sq || q->fsk) {
+        rc = q->sq ? wr_sqsink_begin(q->sq, b, st)
+                   : wr_fsink_begin(q->fsk, b, st);
+        if (rc != WEIR_OK)
+            return rc;
+        q->open_txn = true;
+    }
+    return WEIR_OK;
+}
+
+/* The byte offset of a file source's position ("file INODE OFFSET
+ * LINE"), or -1. */
+static int64_t file_offset(const char *pos)
+{
+    unsigned long long ino;
+    long long off, line;
+    return sscanf(pos, "file %llu %lld %lld", &ino, &off, &line) == 3 ? off
+                                                                      : -1;
+}
+
+/* Reads the next batch of line source i of q. Under a checkpoint a file
+ * source keeps where it read from (s->pos, [from, until)); a replayed
+ * batch restores the recorded position and reads exactly the recorded
+ * bytes (nothing when the batch has no slice for it). */
+static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
+                          int nfix, bool replay, weir_status *st)
+{
+    rscan *s = &q->sc[i];
+    size_t max = rn->o->batch_bytes ? rn->o->batch_bytes : 64u << 20;
+    if (replay) {
+        const wr_ckslice *x = NULL;
+        for (int j = 0; j < nfix; j++)
+            if (fix[j].source == i)
+                x = &fix[j];
+        if (!x)
+            return WEIR_OK; /* it read nothing in this batch */
+        weir_rc rc = wr_lsource_restore(s->fs, x->topic, st);
+        if (rc != WEIR_OK)
+            return rc;
+        /* 1: a batch that read nothing but found the end. */
+        max = x->until > x->from ? (size_t)(x->until - x->from) : 1;
+    } else if (rn->ck) {
+        wr_buf_reset(&s->pos);
+        wr_lsource_position(s->fs, &s->pos);
+        if (s->pos.oom)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        s->from = file_offset(s->pos.s);
+    }
+    weir_rc rc = wr_lsource_next(s->fs, max, &s->recs, &s->n, st);
+    if (rc != WEIR_OK)
+        return rc;
+    bool ended = wr_lsource_at_end(s->fs);
+    if (s->n > 0 || ended) {
+        q->batch_has_input = true;
+        s->read = true;
+    }
+    s->eof = ended;
+    if (rn->ck && !replay && s->read) {
+        wr_buf now = WR_BUF_INIT;
+        wr_lsource_position(s->fs, &now);
+        s->until = now.s ? file_offset(now.s) : -1;
+        wr_buf_fini(&now);
+    }
+    return WEIR_OK;
+}
+
 /* One batch of query q at batch time btime: planned as usual, or, when
  * replay, the recorded batch fix[0..nfix) (done: it completed before),
  * whose output is dropped when it is already out (the exactly-once sink
@@ -741,19 +848,9 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         replay && (q->sq || q->fsk ? b <= q->sink_last
                    : q->sink && wr_ksink_transactional(q->sink) ? in_kafka(q)
                                                                 : done);
-    if (!q->suppress && q->sink && wr_ksink_transactional(q->sink) &&
-        q->batch_has_input) {
-        if ((rc = wr_ksink_begin(q->sink, st)) != WEIR_OK)
-            return rc;
-        q->ktxn = true;
-    }
-    if (!q->suppress && (q->sq || q->fsk) && q->batch_has_input) {
-        rc = q->sq ? wr_sqsink_begin(q->sq, b, st)
-                   : wr_fsink_begin(q->fsk, b, st);
-        if (rc != WEIR_OK)
-            return rc;
-        q->open_txn = true;
-    }
+    bool by_part = p->nscan == 1 && q->sc[0].ks;
+    if (by_part && (rc = open_output(q, b, st)) != WEIR_OK)
+        return rc;
     /* One Kafka source: feed the query a few partitions at a time, in
      * partition order, so that it works on them while librdkafka fetches
      * the next ones (and their messages are freed as soon as done). On
@@ -761,7 +858,6 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
      * adding up to CHUNK_RECORDS or more, cut over the threads (Spark's
      * location strategies, plan_chunks). */
     enum { CHUNK_RECORDS = 32768 };
-    bool by_part = p->nscan == 1 && q->sc[0].ks;
     wr_qrun_begin(q->r); /* one batch, however many calls feed it */
     for (int i = 0; i < p->nscan && by_part; i++) {
         rscan *s = &q->sc[i];
@@ -794,13 +890,12 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         if (s->fs) {
             any_file = true;
             if (!s->eof) {
-                rc = wr_lsource_next(s->fs, 64u << 20, &s->recs, &s->n, st);
+                rc = read_lines(rn, q, i, fix, nfix, replay, st);
                 const char *say = wr_lsource_notice(s->fs);
                 if (say) /* a rotation, a reconnect */
                     fprintf(stderr, "weir: %s: %s\n", p->id, say);
                 if (rc != WEIR_OK)
                     return abandon(q, rc);
-                s->eof = wr_lsource_at_end(s->fs);
             }
             files_done = files_done && s->eof;
         } else {
@@ -810,6 +905,13 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
         }
         in += s->n;
     }
+    /* Sources read line by line are recorded once read, before the
+     * query sees their records. */
+    if (!by_part && rn->ck && !replay && q->batch_has_input &&
+        (rc = record_plan(rn, q, b, btime, st)) != WEIR_OK)
+        return rc;
+    if (!by_part && (rc = open_output(q, b, st)) != WEIR_OK)
+        return rc;
     rc = by_part ? WEIR_OK : feed(q, st);
     if (rc == WEIR_OK)
         rc = wr_qrun_end(q->r, st);
@@ -1012,12 +1114,16 @@ static weir_rc replay_one(void *ctx, int64_t b, int64_t btime, bool done,
 static weir_rc ckpt_query(runner *rn, rquery *q, const char *def, int64_t *zero,
                           weir_status *st)
 {
-    for (int i = 0; i < q->p->nscan; i++)
-        if (!q->sc[i].ks)
+    for (int i = 0; i < q->p->nscan; i++) {
+        const char *kind = q->sc[i].fs ? wr_lsource_kind(q->sc[i].fs) : NULL;
+        if (kind && strcmp(kind, "file") != 0 && strcmp(kind, "follow") != 0)
             return weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                                   "checkpoints replay Kafka sources only; "
-                                   "%s reads %s",
-                                   q->p->id, q->p->scans[i].topic);
+                                   "checkpoints replay Kafka topics and "
+                                   "files (read once or followed); %s reads "
+                                   "a %s (%s)",
+                                   q->p->id, kind, q->p->scans[i].topic);
+        q->sc[i].pos = (wr_buf)WR_BUF_INIT;
+    }
     weir_rc rc = wr_ckpt_query(rn->ck, q->p->id, def ? def : q->p->id,
                                rn->o->reset_checkpoint, st);
     int64_t first = 0;

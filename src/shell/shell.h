@@ -69,6 +69,7 @@ typedef struct wr_runopts {
      * directory, or NULL; the definition (SQL text) of each plan, to
      * detect a changed query; reset_checkpoint forgets a changed query's
      * progress instead of refusing it. */
+    size_t batch_bytes; /* a line source's batch at most (0: 64 MiB) */
     const char *checkpoint;
     const char *const *definitions;
     bool reset_checkpoint;
