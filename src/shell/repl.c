@@ -956,15 +956,29 @@ static void open_editor(wr_shell *sh)
     el_source(sh->el, NULL); /* ~/.editrc */
 }
 
+/* Adds a meta command line, or a whole statement (its lines joined by
+ * one space, so that the up arrow recalls it as one line, as psql does),
+ * to the history. Borrows line. */
 static void add_history(wr_shell *sh, const char *line)
 {
     if (!sh->hist || blank(line))
         return;
     HistEvent ev;
-    size_t n = strlen(line);
-    char *l = strndup(line, n && line[n - 1] == '\n' ? n - 1 : n);
+    size_t n = strlen(line), k = 0;
+    char *l = malloc(n + 1);
     if (!l)
         return;
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] == '\n' || line[i] == '\r') {
+            while (i + 1 < n && strchr(" \t\r\n", line[i + 1]))
+                i++;
+            if (k && i + 1 < n)
+                l[k++] = ' ';
+            continue;
+        }
+        l[k++] = line[i];
+    }
+    l[k] = '\0';
     history(sh->hist, &ev, H_ENTER, l);
     if (sh->histfile)
         history(sh->hist, &ev, H_SAVE, sh->histfile);
@@ -1016,8 +1030,8 @@ static int loop(wr_shell *sh)
         }
         if (r == 0)
             break;
-        add_history(sh, line);
         if (!sh->pending.len && line[strspn(line, " \t")] == '.') {
+            add_history(sh, line);
             int m = meta(sh, line + strspn(line, " \t"), 0);
             if (m < 0)
                 break;
@@ -1043,6 +1057,8 @@ static int loop(wr_shell *sh)
         }
         char *text = strndup(t, cut);
         char *rest = strdup(t + cut);
+        if (text)
+            add_history(sh, text + strspn(text, " \t\r\n"));
         wr_buf_reset(&sh->pending);
         if (rest && !blank(rest))
             wr_buf_puts(&sh->pending, rest);
