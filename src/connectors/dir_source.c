@@ -66,6 +66,12 @@ typedef struct dir_src {
     size_t cap;
     char **paths; /* "dir/name" of the files of the batch (ROWTOPIC) */
     int npaths, cpaths;
+    /* Replaying a recorded batch (dir_replay): only these files, ready
+     * whatever their age, and `only_cur` up to only_cur_until. */
+    bool replay;
+    names only;
+    char *only_cur;
+    int64_t only_cur_until;
 } dir_src;
 
 static int cmp_str(const void *a, const void *b)
@@ -169,6 +175,8 @@ static weir_rc scan(dir_src *d, weir_status *st)
         }
         if (d->has_start && !names_has(&d->start, nm))
             continue;
+        if (d->replay && !names_has(&d->only, nm))
+            continue;
         if (n == cap) {
             int nc = cap ? cap * 2 : 16;
             seen *ns = realloc(now, sizeof *ns * (size_t)nc);
@@ -195,8 +203,9 @@ static weir_rc scan(dir_src *d, weir_status *st)
             prev && prev->size == e->size && prev->mtime_ns == e->mtime_ns &&
             prev->ino == e->ino &&
             (d->settle < 0 || now_ns - e->mtime_ns >= d->settle * 1000000);
-        /* A file in progress stays ready (it was before). */
-        if (d->cur && !strcmp(d->cur, nm))
+        /* A file in progress stays ready (it was before); so do the
+         * files of a replayed batch. */
+        if ((d->cur && !strcmp(d->cur, nm)) || d->replay)
             e->ready = true;
     }
     closedir(dp);
@@ -282,6 +291,9 @@ static weir_rc dir_next(wr_lsource *s, size_t max_bytes, int *n,
             continue;
         int64_t from = f == cur ? d->cur_off : 0;
         int64_t until = f->size;
+        if (d->replay && d->only_cur && !strcmp(f->name, d->only_cur) &&
+            until > d->only_cur_until)
+            until = d->only_cur_until;
         if (until - from > budget - total)
             until = from + (budget - total);
         pl[np++] = (slice){f, from, until};
@@ -384,9 +396,12 @@ static bool dir_position(const wr_lsource *s, wr_buf *b)
     return true;
 }
 
-static weir_rc dir_restore(wr_lsource *s, const char *pos, weir_status *st)
+/* Parses directory position pos into *done_out, *cur_out (or NULL), *off
+ * and *line (caller owns them). */
+static weir_rc parse_pos(const dir_src *d, const char *pos, names *done_out,
+                         char **cur_out, long long *off_out,
+                         long long *line_out, weir_status *st)
 {
-    dir_src *d = (dir_src *)s;
     if (strncmp(pos, "dir\n", 4) != 0)
         return weir_status_set(st, WEIR_E_USAGE, WEIR_NOLOC,
                                "%s: not a directory position", d->dir);
@@ -425,6 +440,22 @@ static weir_rc dir_restore(wr_lsource *s, const char *pos, weir_status *st)
         }
         p = nl ? nl + 1 : p + l;
     }
+    *done_out = done;
+    *cur_out = cur;
+    *off_out = off;
+    *line_out = line;
+    return WEIR_OK;
+}
+
+static weir_rc dir_restore(wr_lsource *s, const char *pos, weir_status *st)
+{
+    dir_src *d = (dir_src *)s;
+    names done;
+    char *cur;
+    long long off, line;
+    weir_rc rc = parse_pos(d, pos, &done, &cur, &off, &line, st);
+    if (rc != WEIR_OK)
+        return rc;
     names_fini(&d->done);
     d->done = done;
     free(d->cur);
@@ -432,6 +463,43 @@ static weir_rc dir_restore(wr_lsource *s, const char *pos, weir_status *st)
     d->cur_off = off;
     d->cur_line = line;
     return WEIR_OK;
+}
+
+/* Reads again the batch that went from position `before` to `after`:
+ * exactly the files it finished or began, ready whatever their age, the
+ * one in progress up to where it stopped. */
+static weir_rc dir_replay(wr_lsource *s, const char *before, const char *after,
+                          int *n, weir_status *st)
+{
+    dir_src *d = (dir_src *)s;
+    weir_rc rc = dir_restore(s, before, st);
+    names done;
+    char *cur = NULL;
+    long long off, line;
+    if (rc == WEIR_OK)
+        rc = parse_pos(d, after, &done, &cur, &off, &line, st);
+    if (rc != WEIR_OK)
+        return rc;
+    names_fini(&d->only);
+    for (int i = 0; i < done.n && rc == WEIR_OK; i++)
+        if (!names_has(&d->done, done.v[i]) && !names_add(&d->only, done.v[i]))
+            rc = oom(st);
+    if (rc == WEIR_OK && cur && !names_add(&d->only, cur))
+        rc = oom(st);
+    names_fini(&done);
+    if (rc != WEIR_OK) {
+        free(cur);
+        return rc;
+    }
+    d->replay = true;
+    d->only_cur = cur;
+    d->only_cur_until = off;
+    rc = dir_next(s, 0, n, st);
+    d->replay = false;
+    free(d->only_cur);
+    d->only_cur = NULL;
+    names_fini(&d->only);
+    return rc;
 }
 
 static void dir_close(wr_lsource *s)
@@ -447,11 +515,13 @@ static void dir_close(wr_lsource *s)
     free(d->cur);
     free(d->buf);
     free(d->dir);
+    names_fini(&d->only);
+    free(d->only_cur);
 }
 
 static const wr_lsource_ops dir_ops = {
     "directory",  dir_next,    dir_at_end, dir_caught_up,
-    dir_position, dir_restore, dir_close,
+    dir_position, dir_restore, dir_close,  dir_replay,
 };
 
 wr_lsource *wr_dir_lsource_open(const char *path, bool stop_at_end,

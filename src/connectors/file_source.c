@@ -243,12 +243,12 @@ static void file_close(wr_lsource *s)
 
 static const wr_lsource_ops file_ops = {
     "file",        file_next,    file_at_end, file_caught_up,
-    file_position, file_restore, file_close,
+    file_position, file_restore, file_close,  NULL,
 };
 
 static const wr_lsource_ops follow_ops = {
     "follow",      file_next,    file_at_end, file_caught_up,
-    file_position, file_restore, file_close,
+    file_position, file_restore, file_close,  NULL,
 };
 
 wr_lsource *wr_file_lsource_open(const char *path, bool follow,

@@ -18,6 +18,10 @@ typedef struct wr_lsource_ops {
     bool (*position)(const wr_lsource *s, wr_buf *b);
     weir_rc (*restore)(wr_lsource *s, const char *pos, weir_status *st);
     void (*close)(wr_lsource *s); /* frees what the kind owns, not s */
+    /* Reads again the batch recorded from position before to after, or
+     * NULL: restore(before), then next() of the recorded bytes. */
+    weir_rc (*replay)(wr_lsource *s, const char *before, const char *after,
+                      int *n, weir_status *st);
 } wr_lsource_ops;
 
 /* The head of every source (first member of each kind's struct). */

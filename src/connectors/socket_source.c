@@ -200,7 +200,7 @@ static void sock_close(wr_lsource *s)
 
 static const wr_lsource_ops sock_ops = {
     "socket",      sock_next,    sock_at_end, sock_caught_up,
-    sock_position, sock_restore, sock_close,
+    sock_position, sock_restore, sock_close,  NULL,
 };
 
 wr_lsource *wr_socket_lsource_open(const char *hostport, weir_status *st)

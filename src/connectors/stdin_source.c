@@ -88,7 +88,7 @@ static void stdin_close(wr_lsource *s)
 
 static const wr_lsource_ops stdin_ops = {
     "stdin",        stdin_next,    stdin_at_end, stdin_caught_up,
-    stdin_position, stdin_restore, stdin_close,
+    stdin_position, stdin_restore, stdin_close,  NULL,
 };
 
 wr_lsource *wr_stdin_lsource_open_fd(int fd, weir_status *st)

@@ -175,7 +175,7 @@ static void zmq_close_src(wr_lsource *s)
 
 static const wr_lsource_ops zmq_ops = {
     "zmq",        zmq_next,    zmq_at_end,    zmq_caught_up,
-    zmq_position, zmq_restore, zmq_close_src,
+    zmq_position, zmq_restore, zmq_close_src, NULL,
 };
 
 wr_lsource *wr_zmq_lsource_open(const char *endpoint, const char *topic,

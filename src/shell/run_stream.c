@@ -771,6 +771,9 @@ static weir_rc open_output(rquery *q, int64_t b, weir_status *st)
     return WEIR_OK;
 }
 
+/* Between a directory batch's two positions in its checkpoint slice. */
+#define AFTER_SEP "\nafter\n"
+
 /* The byte offset of a file source's position ("file INODE OFFSET
  * LINE"), or -1. */
 static int64_t file_offset(const char *pos)
@@ -797,11 +800,25 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
                 x = &fix[j];
         if (!x)
             return WEIR_OK; /* it read nothing in this batch */
-        weir_rc rc = wr_lsource_restore(s->fs, x->topic, st);
+        /* A directory's slice holds both positions ("BEFORE\nafter\n
+         * AFTER"); a file's its start, and [from, until) in bytes (1: a
+         * batch that read nothing but found the end). */
+        const char *sep = strstr(x->topic, AFTER_SEP);
+        char *before = sep ? strndup(x->topic, (size_t)(sep - x->topic)) : NULL;
+        if (sep && !before)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        max = x->until > x->from ? (size_t)(x->until - x->from) : 1;
+        weir_rc rc = wr_lsource_replay(s->fs, before ? before : x->topic,
+                                       sep ? sep + strlen(AFTER_SEP) : NULL,
+                                       max, &s->recs, &s->n, st);
+        free(before);
         if (rc != WEIR_OK)
             return rc;
-        /* 1: a batch that read nothing but found the end. */
-        max = x->until > x->from ? (size_t)(x->until - x->from) : 1;
+        s->eof = wr_lsource_at_end(s->fs);
+        q->batch_has_input = true; /* it was recorded: it read */
+        s->read = true;
+        return WEIR_OK;
     } else if (rn->ck) {
         wr_buf_reset(&s->pos);
         wr_lsource_position(s->fs, &s->pos);
@@ -822,8 +839,17 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
     if (rn->ck && !replay && s->read) {
         wr_buf now = WR_BUF_INIT;
         wr_lsource_position(s->fs, &now);
-        s->until = now.s ? file_offset(now.s) : -1;
+        if (!strcmp(wr_lsource_kind(s->fs), "directory")) {
+            wr_buf_puts(&s->pos, AFTER_SEP);
+            wr_buf_puts(&s->pos, now.s ? now.s : "");
+            s->from = s->until = 0;
+        } else {
+            s->until = now.s ? file_offset(now.s) : -1;
+        }
         wr_buf_fini(&now);
+        if (now.oom || s->pos.oom)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
     }
     return WEIR_OK;
 }
@@ -1116,11 +1142,12 @@ static weir_rc ckpt_query(runner *rn, rquery *q, const char *def, int64_t *zero,
 {
     for (int i = 0; i < q->p->nscan; i++) {
         const char *kind = q->sc[i].fs ? wr_lsource_kind(q->sc[i].fs) : NULL;
-        if (kind && strcmp(kind, "file") != 0 && strcmp(kind, "follow") != 0)
+        if (kind && strcmp(kind, "file") != 0 && strcmp(kind, "follow") != 0 &&
+            strcmp(kind, "directory") != 0)
             return weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
-                                   "checkpoints replay Kafka topics and "
-                                   "files (read once or followed); %s reads "
-                                   "a %s (%s)",
+                                   "checkpoints replay Kafka topics, files "
+                                   "and directories; %s reads %s (%s), "
+                                   "which cannot be read twice",
                                    q->p->id, kind, q->p->scans[i].topic);
         q->sc[i].pos = (wr_buf)WR_BUF_INIT;
     }
