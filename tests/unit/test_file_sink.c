@@ -6,6 +6,7 @@
  * back, bad paths, misuse, and allocation failures. Each case works in its
  * own temporary directory, read back the way a reader would (the files
  * named by the index's S lines), and removes it at the end. */
+#include "sink_fixture.h"
 #include "test.h"
 
 #include <dirent.h>
@@ -61,85 +62,14 @@ static void in_tmp(void (*body)(const char *tmp, const char *dir))
     rm_tree(tmp);
 }
 
-/* A sink schema over names/types (borrowed). */
+/* A sink schema over names/types (borrowed), as FILE= sinks have. */
 static wr_psink schema_of(int ncols, int nkeys, const char **names,
                           const wr_type **types, bool table, bool windowed,
                           wr_format fmt)
 {
-    wr_psink s;
-    memset(&s, 0, sizeof s);
-    s.name = "OUT";
-    s.ncols = ncols;
-    s.nkeys = nkeys;
-    s.names = names;
-    s.types = types;
-    s.ts_col = -1;
-    s.table = table;
-    s.window.kind = windowed ? 1 : 0; /* TUMBLING */
-    s.window.size = 1000;
-    s.value_format = fmt;
-    s.key_format = nkeys ? WR_FMT_KAFKA : WR_FMT_NONE;
+    wr_psink s = fx_schema(ncols, nkeys, names, types, table, windowed, fmt);
     s.file_sink = true;
     return s;
-}
-
-static wr_datum dnull(void)
-{
-    wr_datum d;
-    memset(&d, 0, sizeof d);
-    d.null = true;
-    return d;
-}
-
-static wr_datum dstr(const char *s)
-{
-    wr_datum d;
-    memset(&d, 0, sizeof d);
-    d.u.str.p = s;
-    d.u.str.len = (int32_t)strlen(s);
-    return d;
-}
-
-static wr_datum di64(int64_t v)
-{
-    wr_datum d;
-    memset(&d, 0, sizeof d);
-    d.u.i64 = v;
-    return d;
-}
-
-static wr_datum di32(int32_t v)
-{
-    wr_datum d;
-    memset(&d, 0, sizeof d);
-    d.u.i32 = v;
-    return d;
-}
-
-/* One output record: a one-row column per sink column holding d[i], in ar.
- * tomb: no value; windowed: the window [ws, we). The encoded value is the
- * sink's record value (what the old FILE= output wrote). */
-static wr_out out_of(wr_arena *ar, const wr_psink *s, const wr_datum *d,
-                     bool tomb, bool windowed, int64_t ws, int64_t we)
-{
-    wr_out o;
-    memset(&o, 0, sizeof o);
-    wr_col *cols = wr_arena_zalloc(ar, sizeof *cols * (size_t)(s->ncols + 1));
-    if (!cols)
-        abort();
-    for (int i = 0; i < s->ncols; i++) {
-        if (!wr_col_init(&cols[i], ar, s->types[i], 1))
-            abort();
-        wr_col_put(&cols[i], 0, &d[i]);
-    }
-    o.value = tomb ? NULL : "v";
-    o.vlen = tomb ? 0 : 1;
-    o.windowed = windowed;
-    o.wstart = ws;
-    o.wend = we;
-    o.cols = cols;
-    o.row = 0;
-    return o;
 }
 
 /* The whole file at path as a heap string (caller frees), or NULL. */
