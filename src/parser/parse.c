@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "grammar.h"
@@ -135,4 +136,35 @@ weir_rc wr_parse_next(const char *text, size_t len, size_t *pos, wr_arena *ar,
     }
     *out = p.stmt;
     return WEIR_OK;
+}
+
+char *wr_parse_normalize(const char *text, size_t len)
+{
+    char *src = malloc(len + 1), *out = malloc(len + 1);
+    if (!src || !out) {
+        free(src);
+        free(out);
+        return NULL;
+    }
+    memcpy(src, text, len);
+    src[len] = '\0';
+    size_t pos = 0, k = 0;
+    for (;;) {
+        weir_loc tok;
+        int t = wr_lex(src, len, &pos, &tok);
+        if (t == WR_LEX_EOF)
+            break;
+        /* An error: the rest, as it is, from the offending character. */
+        size_t from = (size_t)tok.off;
+        size_t n = t < 0 ? len - from : (size_t)tok.len;
+        if (k && n)
+            out[k++] = ' ';
+        memcpy(out + k, src + from, n);
+        k += n;
+        if (t < 0)
+            break;
+    }
+    out[k] = '\0';
+    free(src);
+    return out;
 }

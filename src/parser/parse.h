@@ -32,6 +32,16 @@
 weir_rc wr_parse_next(const char *text, size_t len, size_t *pos, wr_arena *ar,
                       wr_stmt **out, weir_status *st);
 
+/*
+ * The tokens of text[0..len) (not NUL-terminated: borrowed, copied)
+ * separated by one space: comments and layout dropped, so two spellings
+ * of a statement that differ only there give the same text (the
+ * definition a checkpoint compares). Unlexable input is kept as it is from
+ * there on. Returns a heap string (caller frees), or NULL when out of
+ * memory.
+ */
+char *wr_parse_normalize(const char *text, size_t len);
+
 /* Keyword table access, for completion and docs. */
 int wr_keyword_count(void);
 const char *wr_keyword_at(int i);

@@ -27,6 +27,7 @@
 
 #include "connectors/file_source.h"
 #include "engine/engine_int.h"
+#include "parser/parse.h"
 #include "planner/props.h"
 #include "shell/diag.h"
 #include "shell/shell.h"
@@ -203,50 +204,6 @@ bool wr_run_unbounded(const wr_qplan *p)
             return true;
     }
     return false;
-}
-
-/* A query's definition for the checkpoint: its statement text with
- * comments dropped and white space collapsed, so that reformatting is no
- * change. Caller frees; NULL when out of memory. */
-static char *def_text(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (!d)
-        return NULL;
-    size_t k = 0;
-    char quote = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"' || c == '`') {
-            quote = c;
-        } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-            while (i < n && s[i] != '\n')
-                i++;
-            c = ' ';
-        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-            for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
-                ;
-            i++;
-            c = ' ';
-        }
-        if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-            if (k && d[k - 1] != ' ')
-                d[k++] = ' ';
-            continue;
-        }
-        d[k++] = c;
-    }
-    while (k && d[k - 1] == ' ')
-        k--;
-    d[k] = '\0';
-    char *t = d;
-    while (*t == ' ')
-        t++;
-    memmove(d, t, strlen(t) + 1);
-    return d;
 }
 
 /* Applies "KEY=VALUE" as SET 'KEY' = 'VALUE' (from where: -c or a file
@@ -476,7 +433,7 @@ int wr_cmd_run(int argc, char **argv)
             if (nd)
                 defs = nd;
             if (!np || !ns || !nd ||
-                !(defs[nstream] = def_text(sql + from, pos - from))) {
+                !(defs[nstream] = wr_parse_normalize(sql + from, pos - from))) {
                 rc = 1;
             } else { /* the plan borrows the statement: keep both */
                 streaming[nstream] = plan;

@@ -302,9 +302,36 @@ TEST(parse_oom_is_an_error)
     CHECK(failures > 0);
 }
 
-TEST_LIST(wr_tests_parser, TEST_ENTRY(lex_tokens), TEST_ENTRY(lex_errors),
-          TEST_ENTRY(keywords), TEST_ENTRY(grammar_create_stream),
-          TEST_ENTRY(grammar_select_clauses), TEST_ENTRY(grammar_precedence),
+/* A statement's definition for checkpoints: layout and comments do not
+ * count, the text of literals and identifiers does. */
+TEST(normalize)
+{
+    const char *a = "CREATE STREAM o AS\n  SELECT k, n -- the key\n"
+                    "  FROM s /* all */ WHERE n > 1;";
+    char *na = wr_parse_normalize(a, strlen(a));
+    CHECK_STR(na, "CREATE STREAM o AS SELECT k , n FROM s WHERE n > 1 ;");
+    const char *b = "CREATE STREAM o AS SELECT k,n FROM s WHERE n>1;";
+    char *nb = wr_parse_normalize(b, strlen(b));
+    CHECK_STR(nb, na);
+    const char *c = "SELECT 'a  b' FROM s;";
+    char *nc = wr_parse_normalize(c, strlen(c));
+    CHECK_STR(nc, "SELECT 'a  b' FROM s ;");
+    /* Only the given length counts; unlexable input stays as it is. */
+    char *nd = wr_parse_normalize("SELECT 1; junk", 9);
+    CHECK_STR(nd, "SELECT 1 ;");
+    char *ne = wr_parse_normalize("SELECT 'open", 12);
+    CHECK_STR(ne, "SELECT 'open");
+    free(na);
+    free(nb);
+    free(nc);
+    free(nd);
+    free(ne);
+}
+
+TEST_LIST(wr_tests_parser, TEST_ENTRY(normalize), TEST_ENTRY(lex_tokens),
+          TEST_ENTRY(lex_errors), TEST_ENTRY(keywords),
+          TEST_ENTRY(grammar_create_stream), TEST_ENTRY(grammar_select_clauses),
+          TEST_ENTRY(grammar_precedence),
           TEST_ENTRY(grammar_count_window_and_keywords_as_names),
           TEST_ENTRY(grammar_other_statements), TEST_ENTRY(grammar_literals),
           TEST_ENTRY(grammar_errors),
