@@ -140,7 +140,8 @@ weir_rc wr_parse_next(const char *text, size_t len, size_t *pos, wr_arena *ar,
 
 char *wr_parse_normalize(const char *text, size_t len)
 {
-    char *src = malloc(len + 1), *out = malloc(len + 1);
+    /* At most one space before every token: twice the text at most. */
+    char *src = malloc(len + 1), *out = malloc(2 * len + 1);
     if (!src || !out) {
         free(src);
         free(out);

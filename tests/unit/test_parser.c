@@ -312,7 +312,7 @@ TEST(normalize)
     CHECK_STR(na, "CREATE STREAM o AS SELECT k , n FROM s WHERE n > 1 ;");
     const char *b = "CREATE STREAM o AS SELECT k,n FROM s WHERE n>1;";
     char *nb = wr_parse_normalize(b, strlen(b));
-    CHECK_STR(nb, na);
+    CHECK_STR(nb, na); /* longer than b: spaces added between tokens */
     const char *c = "SELECT 'a  b' FROM s;";
     char *nc = wr_parse_normalize(c, strlen(c));
     CHECK_STR(nc, "SELECT 'a  b' FROM s ;");
