@@ -48,21 +48,12 @@ batches=${BATCHES:-15}
 threads=${THREADS:-1}
 build=${BUILD:-build}
 parts=64
-gen=../shared/bench/gen_events.py
-[ -f "$gen" ] || { echo "checkpoint_bench: $gen not found" >&2; exit 2; }
-[ "$n" -le $((parts * 40000)) ] || {
-  echo "checkpoint_bench: at most $((parts * 40000)) events fit in the mock" \
-    "broker's $parts partitions" >&2
-  exit 2
-}
+source bench/kafka_lib.sh
+events_file checkpoint_bench "$n" "$parts"
 [ "$build" = build ] && make -s build >/dev/null
-mkdir -p bench/data
-data=bench/data/events_$n.jsonl
-[ -f "$data" ] || python3 "$gen" -n "$n" -o "$data"
 kb=$(readlink -f "$build/bench/kafka_bench")
 weir=$(readlink -f "$build/weir")
 tmp=$(mktemp -d)
-source bench/broker.sh
 cleanup() {
   stop_broker
   rm -rf "$tmp"

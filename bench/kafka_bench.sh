@@ -28,23 +28,12 @@ cd "$(dirname "$0")/.."
 n=${1:-1000000}
 runs=${2:-3}
 parts=64
-gen=../shared/bench/gen_events.py
-[ -f "$gen" ] || { echo "kafka_bench: $gen not found" >&2; exit 2; }
-# The mock broker keeps at most 100,000 messages and 5 MiB per partition
-# and drops the oldest beyond: ~100-byte events must fit in 64 x 5 MiB.
-[ "$n" -le $((parts * 40000)) ] || {
-  echo "kafka_bench: at most $((parts * 40000)) events fit in the mock" \
-    "broker's $parts partitions" >&2
-  exit 2
-}
+source bench/kafka_lib.sh
+events_file kafka_bench "$n" "$parts"
 make -s build >/dev/null
-mkdir -p bench/data
-data=bench/data/events_$n.jsonl
-[ -f "$data" ] || python3 "$gen" -n "$n" -o "$data"
 kb=build/bench/kafka_bench
 weir=build/weir
 tmp=$(mktemp -d)
-source bench/broker.sh
 cleanup() {
   stop_broker
   rm -rf "$tmp"
