@@ -232,6 +232,25 @@ static weir_rc file_restore(wr_lsource *s, const char *pos, weir_status *st)
     return WEIR_OK;
 }
 
+/* Reads again the bytes between positions before and after: restores
+ * before, then reads up to after's offset (a batch that read nothing but
+ * found the end reads nothing again and finds it again). */
+static weir_rc file_replay(wr_lsource *s, const char *before, const char *after,
+                           int *n, weir_status *st)
+{
+    file_src *f = (file_src *)s;
+    uintmax_t ino;
+    long long off, line;
+    if (sscanf(after, "file %ju %lld %lld", &ino, &off, &line) != 3)
+        return weir_status_set(st, WEIR_E_USAGE, WEIR_NOLOC,
+                               "%s: '%s' is not a file position", f->path,
+                               after);
+    weir_rc rc = file_restore(s, before, st);
+    if (rc != WEIR_OK)
+        return rc;
+    return file_next(s, off > f->pos ? (size_t)(off - f->pos) : 1, n, st);
+}
+
 static void file_close(wr_lsource *s)
 {
     file_src *f = (file_src *)s;
@@ -243,12 +262,12 @@ static void file_close(wr_lsource *s)
 
 static const wr_lsource_ops file_ops = {
     "file",        file_next,    file_at_end, file_caught_up,
-    file_position, file_restore, file_close,  NULL,
+    file_position, file_restore, file_close,  file_replay,
 };
 
 static const wr_lsource_ops follow_ops = {
     "follow",      file_next,    file_at_end, file_caught_up,
-    file_position, file_restore, file_close,  NULL,
+    file_position, file_restore, file_close,  file_replay,
 };
 
 wr_lsource *wr_file_lsource_open(const char *path, bool follow,

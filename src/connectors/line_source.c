@@ -252,22 +252,20 @@ weir_rc wr_lsource_next(wr_lsource *s, size_t max_bytes, const wr_record **recs,
 }
 
 weir_rc wr_lsource_replay(wr_lsource *s, const char *before, const char *after,
-                          size_t max_bytes, const wr_record **recs, int *n,
-                          weir_status *st)
+                          const wr_record **recs, int *n, weir_status *st)
 {
     *n = 0;
     *recs = NULL;
-    weir_rc rc;
-    if (s->ops->replay) {
-        s->notice[0] = '\0';
-        rc = s->ops->replay(s, before, after, n, st);
-        *recs = rc == WEIR_OK && *n ? s->recs : NULL;
-        if (rc != WEIR_OK)
-            *n = 0;
-        return rc;
-    }
-    rc = wr_lsource_restore(s, before, st);
-    return rc == WEIR_OK ? wr_lsource_next(s, max_bytes, recs, n, st) : rc;
+    if (!s->ops->replay)
+        return weir_status_set(st, WEIR_E_UNSUPPORTED, WEIR_NOLOC,
+                               "a %s source cannot be read twice",
+                               s->ops->kind);
+    s->notice[0] = '\0';
+    weir_rc rc = s->ops->replay(s, before, after, n, st);
+    *recs = rc == WEIR_OK && *n ? s->recs : NULL;
+    if (rc != WEIR_OK)
+        *n = 0;
+    return rc;
 }
 
 bool wr_lsource_at_end(const wr_lsource *s)

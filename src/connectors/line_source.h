@@ -22,9 +22,8 @@
  *   directory  "dir\n" then "cur OFFSET LINE NAME\n" for the file in
  *              progress, then "done NAME\n" per file done (sorted)
  *   socket, stdin, zmq: not replayable (position() returns false).
- * A checkpoint replays a batch with wr_lsource_replay: a file from the
- * position it began at, for the bytes it read; a directory exactly the
- * files between its two positions.
+ * A checkpoint replays a batch with wr_lsource_replay, from its two
+ * positions: a file's bytes between them, a directory's files.
  *
  * Library code does not print: what a user should know (a rotated file, a
  * lost connection, a reconnect) is kept as a notice that the caller takes
@@ -102,12 +101,12 @@ bool wr_lsource_position(const wr_lsource *s, wr_buf *b);
 weir_rc wr_lsource_restore(wr_lsource *s, const char *pos, weir_status *st);
 
 /* Reads again a batch recorded in a checkpoint: the one that began at
- * position before and ended at after (positions of this source), max_bytes
- * the bytes it read (a file's). *recs and *n as for wr_lsource_next.
- * Borrows the positions. */
+ * position `before` and ended at `after` (both from wr_lsource_position of
+ * this source), exactly what lay between. *recs and *n as for
+ * wr_lsource_next. Borrows the positions. WEIR_E_UNSUPPORTED for a source
+ * that is not replayable (socket, stdin, zmq). */
 weir_rc wr_lsource_replay(wr_lsource *s, const char *before, const char *after,
-                          size_t max_bytes, const wr_record **recs, int *n,
-                          weir_status *st);
+                          const wr_record **recs, int *n, weir_status *st);
 
 /* The notice left by the last call (a rotation, a reconnect), or NULL.
  * Borrowed until the next call on s. */

@@ -18,8 +18,8 @@ typedef struct wr_lsource_ops {
     bool (*position)(const wr_lsource *s, wr_buf *b);
     weir_rc (*restore)(wr_lsource *s, const char *pos, weir_status *st);
     void (*close)(wr_lsource *s); /* frees what the kind owns, not s */
-    /* Reads again the batch recorded from position before to after, or
-     * NULL: restore(before), then next() of the recorded bytes. */
+    /* Reads again what lay between positions before and after (see
+     * wr_lsource_replay); NULL: not replayable. */
     weir_rc (*replay)(wr_lsource *s, const char *before, const char *after,
                       int *n, weir_status *st);
 } wr_lsource_ops;

@@ -63,10 +63,9 @@ typedef struct rscan {
     int n;
     const wr_krange *ranges; /* a Kafka source's plan of this batch */
     int nranges;
-    /* A file source under a checkpoint: where this batch read from (its
-     * position, and [from, until) as byte offsets), whether it read. */
+    /* A line source under a checkpoint: this batch's slice (its positions
+     * before and after, read_lines), and whether it read. */
     wr_buf pos;
-    int64_t from, until;
     bool read;
     /* Flow control of a Kafka source (Spark's RateController): the PID
      * estimator, fed after every batch, and the limits it gives. */
@@ -652,7 +651,7 @@ static weir_rc record_plan(runner *rn, rquery *q, int64_t b, int64_t btime,
                     (wr_ckslice){i, r->topic, r->partition, r->from, r->until};
         }
         if (s->fs && s->read)
-            sl[n++] = (wr_ckslice){i, s->pos.s, -1, s->from, s->until};
+            sl[n++] = (wr_ckslice){i, s->pos.s, -1, 0, 0};
     }
     weir_rc rc = wr_ckpt_plan(rn->ck, p->id, b, btime, sl, n, st);
     free(sl);
@@ -771,28 +770,19 @@ static weir_rc open_output(rquery *q, int64_t b, weir_status *st)
     return WEIR_OK;
 }
 
-/* Between a directory batch's two positions in its checkpoint slice. */
+/* Between a line source batch's two positions in its checkpoint slice. */
 #define AFTER_SEP "\nafter\n"
 
-/* The byte offset of a file source's position ("file INODE OFFSET
- * LINE"), or -1. */
-static int64_t file_offset(const char *pos)
-{
-    unsigned long long ino;
-    long long off, line;
-    return sscanf(pos, "file %llu %lld %lld", &ino, &off, &line) == 3 ? off
-                                                                      : -1;
-}
-
-/* Reads the next batch of line source i of q. Under a checkpoint a file
- * source keeps where it read from (s->pos, [from, until)); a replayed
- * batch restores the recorded position and reads exactly the recorded
- * bytes (nothing when the batch has no slice for it). */
+/* Reads the next batch of line source i of q. Under a checkpoint the
+ * source keeps the position it read from and, once it has read, appends
+ * the position it reached (s->pos: "BEFORE\nafter\nAFTER", the batch's
+ * slice); a replayed batch reads again exactly what lies between the two
+ * (nothing when the batch has no slice for it). */
 static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
                           int nfix, bool replay, weir_status *st)
 {
     rscan *s = &q->sc[i];
-    size_t max = rn->o->batch_bytes ? rn->o->batch_bytes : 64u << 20;
+    weir_rc rc;
     if (replay) {
         const wr_ckslice *x = NULL;
         for (int j = 0; j < nfix; j++)
@@ -800,18 +790,16 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
                 x = &fix[j];
         if (!x)
             return WEIR_OK; /* it read nothing in this batch */
-        /* A directory's slice holds both positions ("BEFORE\nafter\n
-         * AFTER"); a file's its start, and [from, until) in bytes (1: a
-         * batch that read nothing but found the end). */
         const char *sep = strstr(x->topic, AFTER_SEP);
         char *before = sep ? strndup(x->topic, (size_t)(sep - x->topic)) : NULL;
-        if (sep && !before)
-            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                   "out of memory");
-        max = x->until > x->from ? (size_t)(x->until - x->from) : 1;
-        weir_rc rc = wr_lsource_replay(s->fs, before ? before : x->topic,
-                                       sep ? sep + strlen(AFTER_SEP) : NULL,
-                                       max, &s->recs, &s->n, st);
+        if (!before)
+            return sep ? weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                         "out of memory")
+                       : weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                         "%s: a damaged checkpoint slice",
+                                         q->p->scans[i].topic);
+        rc = wr_lsource_replay(s->fs, before, sep + strlen(AFTER_SEP), &s->recs,
+                               &s->n, st);
         free(before);
         if (rc != WEIR_OK)
             return rc;
@@ -819,35 +807,25 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
         q->batch_has_input = true; /* it was recorded: it read */
         s->read = true;
         return WEIR_OK;
-    } else if (rn->ck) {
+    }
+    if (rn->ck) {
         wr_buf_reset(&s->pos);
         wr_lsource_position(s->fs, &s->pos);
-        if (s->pos.oom)
-            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                   "out of memory");
-        s->from = file_offset(s->pos.s);
     }
-    weir_rc rc = wr_lsource_next(s->fs, max, &s->recs, &s->n, st);
+    rc = wr_lsource_next(s->fs,
+                         rn->o->batch_bytes ? rn->o->batch_bytes : 64u << 20,
+                         &s->recs, &s->n, st);
     if (rc != WEIR_OK)
         return rc;
-    bool ended = wr_lsource_at_end(s->fs);
-    if (s->n > 0 || ended) {
+    s->eof = wr_lsource_at_end(s->fs);
+    if (s->n > 0 || s->eof) {
         q->batch_has_input = true;
         s->read = true;
     }
-    s->eof = ended;
-    if (rn->ck && !replay && s->read) {
-        wr_buf now = WR_BUF_INIT;
-        wr_lsource_position(s->fs, &now);
-        if (!strcmp(wr_lsource_kind(s->fs), "directory")) {
-            wr_buf_puts(&s->pos, AFTER_SEP);
-            wr_buf_puts(&s->pos, now.s ? now.s : "");
-            s->from = s->until = 0;
-        } else {
-            s->until = now.s ? file_offset(now.s) : -1;
-        }
-        wr_buf_fini(&now);
-        if (now.oom || s->pos.oom)
+    if (rn->ck && s->read) {
+        wr_buf_puts(&s->pos, AFTER_SEP);
+        wr_lsource_position(s->fs, &s->pos);
+        if (s->pos.oom)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
                                    "out of memory");
     }
