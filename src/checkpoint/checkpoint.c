@@ -79,6 +79,19 @@ static weir_rc lock_dir(wr_ckpt *ck, const char *dir, bool *busy,
 }
 
 /* Creates the schema in a new database, or checks an existing one. */
+/* The tables of state snapshots (added to version 1 without changing
+ * it: older checkpoints get them when opened). */
+static weir_rc snapshot_tables(wr_ckpt *ck, weir_status *st)
+{
+    return exec(ck,
+                "CREATE TABLE IF NOT EXISTS weir_snapshots (query_id TEXT "
+                "PRIMARY KEY, batch INTEGER, origin INTEGER, state BLOB);"
+                "CREATE TABLE IF NOT EXISTS weir_positions (query_id TEXT, "
+                "source INTEGER, topic TEXT, partition INTEGER, from_offset "
+                "INTEGER, until_offset INTEGER);",
+                st);
+}
+
 static weir_rc setup(wr_ckpt *ck, weir_status *st)
 {
     if (exec(ck, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", st))
@@ -93,8 +106,8 @@ static weir_rc setup(wr_ckpt *ck, weir_status *st)
     if (sqlite3_step(q) == SQLITE_ROW)
         n = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
-    if (n == 0)
-        return exec(ck,
+    if (n == 0 &&
+        exec(ck,
                     "BEGIN;"
                     "CREATE TABLE weir_meta (key TEXT PRIMARY KEY, value "
                     "TEXT);"
@@ -110,7 +123,8 @@ static weir_rc setup(wr_ckpt *ck, weir_status *st)
                     "CREATE INDEX weir_slices_batch ON weir_slices "
                     "(query_id, batch);"
                     "COMMIT;",
-                    st);
+                    st) != WEIR_OK)
+        return st->code;
     const char *v = NULL;
     if (sqlite3_prepare_v2(ck->db,
                            "SELECT value FROM weir_meta WHERE key = "
@@ -125,7 +139,7 @@ static weir_rc setup(wr_ckpt *ck, weir_status *st)
                                "checkpoint %s: not a weir checkpoint (version "
                                "%s expected)",
                                ck->path, VERSION);
-    return WEIR_OK;
+    return snapshot_tables(ck, st);
 }
 
 wr_ckpt *wr_ckpt_open(const char *dir, bool *busy, weir_status *st)
@@ -250,6 +264,16 @@ weir_rc wr_ckpt_query(wr_ckpt *ck, const char *id, const char *definition,
                  st);
     if (rc == WEIR_OK)
         rc = run(ck,
+                 prep(ck, "DELETE FROM weir_snapshots WHERE query_id = ?", st,
+                      "t", id),
+                 st);
+    if (rc == WEIR_OK)
+        rc = run(ck,
+                 prep(ck, "DELETE FROM weir_positions WHERE query_id = ?", st,
+                      "t", id),
+                 st);
+    if (rc == WEIR_OK)
+        rc = run(ck,
                  prep(ck, "INSERT OR REPLACE INTO weir_queries VALUES (?, ?)",
                       st, "tt", id, definition),
                  st);
@@ -315,8 +339,10 @@ weir_rc wr_ckpt_first_btime(wr_ckpt *ck, const char *id, int64_t *btime,
 {
     *btime = 0;
     sqlite3_stmt *q = prep(ck,
-                           "SELECT btime FROM weir_batches WHERE query_id = ? "
-                           "ORDER BY batch LIMIT 1",
+                           "SELECT origin FROM weir_snapshots WHERE query_id "
+                           "= ?1 UNION ALL SELECT * FROM (SELECT btime FROM "
+                           "weir_batches WHERE query_id = ?1 ORDER BY batch "
+                           "LIMIT 1)",
                            st, "t", id);
     if (!q)
         return st->code;
@@ -328,17 +354,11 @@ weir_rc wr_ckpt_first_btime(wr_ckpt *ck, const char *id, int64_t *btime,
                                                : dberr(ck, "read", st);
 }
 
-weir_rc wr_ckpt_batches(wr_ckpt *ck, const char *id, wr_ckpt_batch_fn fn,
-                        void *ctx, weir_status *st)
+/* Calls fn per batch of the rows of q (batch, btime, done, then a slice or
+ * NULLs), which come ordered by batch; finalizes q. */
+static weir_rc each_batch(wr_ckpt *ck, sqlite3_stmt *q, wr_ckpt_batch_fn fn,
+                          void *ctx, weir_status *st)
 {
-    sqlite3_stmt *q =
-        prep(ck,
-             "SELECT b.batch, b.btime, b.done, s.source, s.topic, s.partition, "
-             "s.from_offset, s.until_offset FROM weir_batches b LEFT JOIN "
-             "weir_slices s ON s.query_id = b.query_id AND s.batch = b.batch "
-             "WHERE b.query_id = ? ORDER BY b.batch, s.source, s.topic, "
-             "s.partition",
-             st, "t", id);
     if (!q)
         return st->code;
     wr_ckslice *sl = NULL;
@@ -403,5 +423,142 @@ weir_rc wr_ckpt_batches(wr_ckpt *ck, const char *id, wr_ckpt_batch_fn fn,
     wr_free(topics);
     wr_free(sl);
     sqlite3_finalize(q);
+    return rc;
+}
+
+weir_rc wr_ckpt_batches(wr_ckpt *ck, const char *id, wr_ckpt_batch_fn fn,
+                        void *ctx, weir_status *st)
+{
+    return each_batch(
+        ck,
+        prep(ck,
+             "SELECT b.batch, b.btime, b.done, s.source, s.topic, s.partition, "
+             "s.from_offset, s.until_offset FROM weir_batches b LEFT JOIN "
+             "weir_slices s ON s.query_id = b.query_id AND s.batch = b.batch "
+             "WHERE b.query_id = ? ORDER BY b.batch, s.source, s.topic, "
+             "s.partition",
+             st, "t", id),
+        fn, ctx, st);
+}
+
+weir_rc wr_ckpt_snapshot(wr_ckpt *ck, const char *id, int64_t batch,
+                         const void *state, size_t n, weir_status *st)
+{
+    if (exec(ck, "BEGIN IMMEDIATE", st) != WEIR_OK)
+        return st->code;
+    /* The positions: the last slice of each source partition (a line
+     * source has one, partition -1, whatever its text). */
+    sqlite3_stmt *q = prep(ck,
+                           "SELECT source, topic, partition, from_offset, "
+                           "until_offset FROM weir_slices WHERE query_id = ? "
+                           "AND batch <= ? ORDER BY batch",
+                           st, "ti", id, batch);
+    sqlite3_stmt *del = prep(ck,
+                             "DELETE FROM weir_positions WHERE query_id = ?1 "
+                             "AND source = ?2 AND partition = ?4 AND "
+                             "(partition = -1 OR topic = ?3)",
+                             st, "t", id);
+    sqlite3_stmt *ins = prep(ck,
+                             "INSERT INTO weir_positions VALUES (?1, ?2, ?3, "
+                             "?4, ?5, ?6)",
+                             st, "t", id);
+    weir_rc rc = q && del && ins ? WEIR_OK : st->code;
+    int r = SQLITE_DONE;
+    while (rc == WEIR_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int i = 0; i < 5; i++) {
+            sqlite3_bind_value(del, i + 2, sqlite3_column_value(q, i));
+            sqlite3_bind_value(ins, i + 2, sqlite3_column_value(q, i));
+        }
+        if (sqlite3_step(del) != SQLITE_DONE ||
+            sqlite3_step(ins) != SQLITE_DONE)
+            rc = dberr(ck, "write", st);
+        sqlite3_reset(del);
+        sqlite3_reset(ins);
+    }
+    if (rc == WEIR_OK && r != SQLITE_DONE)
+        rc = dberr(ck, "read", st);
+    sqlite3_finalize(q);
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    /* The clock's origin outlives the batches that gave it. */
+    int64_t origin = 0;
+    if (rc == WEIR_OK)
+        rc = wr_ckpt_first_btime(ck, id, &origin, st);
+    if (rc == WEIR_OK && (q = prep(ck,
+                                   "INSERT OR REPLACE INTO weir_snapshots "
+                                   "VALUES (?, ?, ?, ?)",
+                                   st, "tii", id, batch, origin))) {
+        sqlite3_bind_blob64(q, 4, n ? state : "", n, SQLITE_STATIC);
+        rc = run(ck, q, st);
+    } else if (rc == WEIR_OK) {
+        rc = st->code;
+    }
+    if (rc == WEIR_OK)
+        rc = run(ck,
+                 prep(ck,
+                      "DELETE FROM weir_slices WHERE query_id = ? AND batch "
+                      "<= ?",
+                      st, "ti", id, batch),
+                 st);
+    if (rc == WEIR_OK)
+        rc = run(ck,
+                 prep(ck,
+                      "DELETE FROM weir_batches WHERE query_id = ? AND batch "
+                      "<= ?",
+                      st, "ti", id, batch),
+                 st);
+    if (rc == WEIR_OK)
+        return exec(ck, "COMMIT", st);
+    exec(ck, "ROLLBACK", &(weir_status){0});
+    return rc;
+}
+
+weir_rc wr_ckpt_snapshot_get(wr_ckpt *ck, const char *id, int64_t *batch,
+                             void **state, size_t *n, wr_ckpt_batch_fn fn,
+                             void *ctx, weir_status *st)
+{
+    *batch = 0;
+    *state = NULL;
+    *n = 0;
+    sqlite3_stmt *q = prep(ck,
+                           "SELECT batch, state FROM weir_snapshots WHERE "
+                           "query_id = ?",
+                           st, "t", id);
+    if (!q)
+        return st->code;
+    int r = sqlite3_step(q);
+    weir_rc rc = WEIR_OK;
+    if (r == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(q, 1);
+        const void *blob = sqlite3_column_blob(q, 1);
+        *state = malloc(len ? len : 1);
+        if (!*state) {
+            rc = weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                 "out of memory");
+        } else {
+            if (len)
+                memcpy(*state, blob, len);
+            *n = len;
+            *batch = sqlite3_column_int64(q, 0);
+        }
+    } else if (r != SQLITE_DONE) {
+        rc = dberr(ck, "read", st);
+    }
+    sqlite3_finalize(q);
+    if (rc != WEIR_OK || !*batch)
+        return rc;
+    rc = each_batch(ck,
+                    prep(ck,
+                         "SELECT s.batch, 0, 1, p.source, p.topic, "
+                         "p.partition, p.from_offset, p.until_offset FROM "
+                         "weir_snapshots s LEFT JOIN weir_positions p ON "
+                         "p.query_id = s.query_id WHERE s.query_id = ? "
+                         "ORDER BY p.source, p.topic, p.partition",
+                         st, "t", id),
+                    fn, ctx, st);
+    if (rc != WEIR_OK) {
+        free(*state);
+        *state = NULL;
+    }
     return rc;
 }

@@ -9,11 +9,19 @@
  *             source partition: [from, until)), written before the batch
  *             is processed, the batch time, and its completion.
  *
- * Recovery replays the recorded batches in order from the same slices
- * (the Direct API makes them exact), which rebuilds every operator's
- * state without serializing it, then recomputes a planned-but-incomplete
- * batch; sinks skip what they already committed. The store knows no
- * operator: it stores slices and states of batches.
+ *   state:    per query, the latest snapshot of its operators' state
+ *             (wr_qrun_save's bytes) after a complete batch, and the
+ *             positions its sources had reached then.
+ *
+ * Recovery loads the snapshot, puts the sources at its positions, and
+ * replays the batches recorded since in order from the same slices (the
+ * Direct API makes them exact), then recomputes a planned-but-incomplete
+ * batch; sinks skip what they already committed. A snapshot compacts the
+ * store: the batches up to it and their slices are deleted (their last
+ * slice per source partition is kept as a position), so the file holds
+ * one snapshot and the batches since, however long the query runs. The
+ * store knows no operator: it stores slices, states of batches and
+ * opaque snapshots.
  *
  *   CREATE TABLE weir_meta (key TEXT PRIMARY KEY, value TEXT)
  *   CREATE TABLE weir_queries (query_id TEXT PRIMARY KEY, definition TEXT)
@@ -22,6 +30,10 @@
  *   CREATE TABLE weir_slices (query_id TEXT, batch INTEGER, source INTEGER,
  *       topic TEXT, partition INTEGER, from_offset INTEGER,
  *       until_offset INTEGER)
+ *   CREATE TABLE weir_snapshots (query_id TEXT PRIMARY KEY, batch INTEGER,
+ *       origin INTEGER, state BLOB)
+ *   CREATE TABLE weir_positions (query_id TEXT, source INTEGER, topic TEXT,
+ *       partition INTEGER, from_offset INTEGER, until_offset INTEGER)
  *
  * A lock (fcntl on DIR/weir.lock, held while the store is open) keeps a
  * second process out: wr_ckpt_open then fails with *busy set.
@@ -33,6 +45,7 @@
 #define WEIR_CHECKPOINT_CHECKPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "weir/status.h"
@@ -84,5 +97,21 @@ typedef weir_rc (*wr_ckpt_batch_fn)(void *ctx, int64_t batch, int64_t btime,
                                     weir_status *st);
 weir_rc wr_ckpt_batches(wr_ckpt *ck, const char *id, wr_ckpt_batch_fn fn,
                         void *ctx, weir_status *st);
+
+/* Records state[0..n) (borrowed) as query id's snapshot after its complete
+ * batch `batch`, and compacts in the same transaction: the batches up to
+ * it and their slices go, the last slice of each source partition among
+ * them becoming that partition's position (a line source's slice, whose
+ * topic is its positions, is one per source). The clock's origin is
+ * kept. */
+weir_rc wr_ckpt_snapshot(wr_ckpt *ck, const char *id, int64_t batch,
+                         const void *state, size_t n, weir_status *st);
+
+/* Query id's snapshot: *batch (0: none; then nothing else is set), its
+ * state in *state[0..*n) (malloc'd: the caller frees it), and fn called
+ * once with the positions as the slices of batch *batch. */
+weir_rc wr_ckpt_snapshot_get(wr_ckpt *ck, const char *id, int64_t *batch,
+                             void **state, size_t *n, wr_ckpt_batch_fn fn,
+                             void *ctx, weir_status *st);
 
 #endif

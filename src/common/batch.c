@@ -342,3 +342,118 @@ bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
         return true;
     }
 }
+
+/* ---- kept values: deep copies in one block -------------------------- */
+
+
+static bool is_var(wr_type_kind k)
+{
+    return k == WR_T_STRING || k == WR_T_BYTES || k == WR_T_ARRAY ||
+           k == WR_T_MAP || k == WR_T_STRUCT;
+}
+
+static size_t align16(size_t x)
+{
+    return (x + 15) & ~(size_t)15;
+}
+
+/* Type of item i of a nested value of type t. */
+static const wr_type *item_type(const wr_type *t, int i)
+{
+    if (t->kind == WR_T_ARRAY)
+        return t->elem;
+    if (t->kind == WR_T_MAP)
+        return i % 2 ? t->elem : t->key;
+    return t->fields[i].type;
+}
+
+/*
+ * Lays out the variable part of the non-NULL datum d (of type t) at
+ * base + off and points *out at it; with base NULL it only measures.
+ * Returns the offset after the last byte used. Nested values get their
+ * wr_val and item array 16-aligned; strings are packed.
+ */
+static size_t place(const wr_type *t, const wr_datum *d, wr_datum *out,
+                    char *base, size_t off)
+{
+    switch (t->kind) {
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        if (base) {
+            if (d->u.str.len > 0)
+                memcpy(base + off, d->u.str.p, (size_t)d->u.str.len);
+            out->u.str.p = base + off;
+            out->u.str.len = d->u.str.len;
+        }
+        return off + (size_t)d->u.str.len;
+    case WR_T_ARRAY:
+    case WR_T_MAP:
+    case WR_T_STRUCT: {
+        const wr_val *v = d->u.nest;
+        int m = t->kind == WR_T_MAP ? 2 * v->n : v->n;
+        off = align16(off);
+        wr_val *c = base ? (wr_val *)(void *)(base + off) : NULL;
+        off += align16(sizeof(wr_val));
+        wr_datum *items = base ? (wr_datum *)(void *)(base + off) : NULL;
+        off += sizeof(wr_datum) * (size_t)m;
+        if (c) {
+            c->type = t;
+            c->n = v->n;
+            c->items = items;
+            out->u.nest = c;
+        }
+        for (int i = 0; i < m; i++) {
+            const wr_type *et = item_type(t, i);
+            if (items)
+                items[i] = v->items[i];
+            if (!v->items[i].null && is_var(et->kind))
+                off = place(et, &v->items[i], items ? &items[i] : NULL, base,
+                            off);
+        }
+        return off;
+    }
+    default:
+        return off;
+    }
+}
+
+bool wr_datum_keep(const wr_type *t, const wr_datum *src, wr_datum *dst)
+{
+    *dst = *src;
+    if (src->null || !is_var(t->kind))
+        return true;
+    if ((t->kind == WR_T_STRING || t->kind == WR_T_BYTES) &&
+        src->u.str.len == 0) {
+        dst->u.str.p = "";
+        return true;
+    }
+    size_t n = place(t, src, NULL, NULL, 0);
+    char *b = wr_malloc(n ? n : 1);
+    if (!b) {
+        dst->null = true;
+        return false;
+    }
+    place(t, src, dst, b, 0);
+    return true;
+}
+
+void wr_datum_drop(const wr_type *t, wr_datum *d)
+{
+    if (d->null)
+        return;
+    switch (t->kind) {
+    case WR_T_STRING:
+    case WR_T_BYTES:
+        if (d->u.str.len > 0)
+            wr_free((void *)d->u.str.p);
+        break;
+    case WR_T_ARRAY:
+    case WR_T_MAP:
+    case WR_T_STRUCT:
+        wr_free((void *)d->u.nest);
+        break;
+    default:
+        break;
+    }
+    d->null = true;
+}

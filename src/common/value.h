@@ -84,6 +84,14 @@ int wr_datum_cmp(const wr_type *t, const wr_datum *a, const wr_datum *b);
 bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
                    wr_datum *out);
 
+/* Copies src (type t) into *dst so that it owns its strings and nested
+ * values in one wr_malloc'd block (none for numbers and empty strings), for
+ * operator state. Borrows src. Returns false when out of memory (*dst is
+ * then NULL). */
+bool wr_datum_keep(const wr_type *t, const wr_datum *src, wr_datum *dst);
+/* Frees what wr_datum_keep allocated for d and makes d NULL. */
+void wr_datum_drop(const wr_type *t, wr_datum *d);
+
 /* a / b rounded toward negative infinity (b > 0): the window or batch
  * that time a falls in, for times before the epoch too. */
 static inline int64_t wr_floor_div(int64_t a, int64_t b)

@@ -155,122 +155,11 @@ typedef struct st_coll {
 
 /* ---- kept values: deep copies owned by a slot ------------------------ */
 
-static bool is_var(wr_type_kind k)
-{
-    return k == WR_T_STRING || k == WR_T_BYTES || k == WR_T_ARRAY ||
-           k == WR_T_MAP || k == WR_T_STRUCT;
-}
+/* wr_datum_keep / wr_datum_drop (value.h) own what a slot keeps. */
 
 static size_t align16(size_t x)
 {
     return (x + 15) & ~(size_t)15;
-}
-
-/* Type of item i of a nested value of type t. */
-static const wr_type *item_type(const wr_type *t, int i)
-{
-    if (t->kind == WR_T_ARRAY)
-        return t->elem;
-    if (t->kind == WR_T_MAP)
-        return i % 2 ? t->elem : t->key;
-    return t->fields[i].type;
-}
-
-/*
- * Lays out the variable part of the non-NULL datum d (of type t) at
- * base + off and points *out at it; with base NULL it only measures.
- * Returns the offset after the last byte used. Nested values get their
- * wr_val and item array 16-aligned; strings are packed.
- */
-static size_t place(const wr_type *t, const wr_datum *d, wr_datum *out,
-                    char *base, size_t off)
-{
-    switch (t->kind) {
-    case WR_T_STRING:
-    case WR_T_BYTES:
-        if (base) {
-            if (d->u.str.len > 0)
-                memcpy(base + off, d->u.str.p, (size_t)d->u.str.len);
-            out->u.str.p = base + off;
-            out->u.str.len = d->u.str.len;
-        }
-        return off + (size_t)d->u.str.len;
-    case WR_T_ARRAY:
-    case WR_T_MAP:
-    case WR_T_STRUCT: {
-        const wr_val *v = d->u.nest;
-        int m = t->kind == WR_T_MAP ? 2 * v->n : v->n;
-        off = align16(off);
-        wr_val *c = base ? (wr_val *)(void *)(base + off) : NULL;
-        off += align16(sizeof(wr_val));
-        wr_datum *items = base ? (wr_datum *)(void *)(base + off) : NULL;
-        off += sizeof(wr_datum) * (size_t)m;
-        if (c) {
-            c->type = t;
-            c->n = v->n;
-            c->items = items;
-            out->u.nest = c;
-        }
-        for (int i = 0; i < m; i++) {
-            const wr_type *et = item_type(t, i);
-            if (items)
-                items[i] = v->items[i];
-            if (!v->items[i].null && is_var(et->kind))
-                off = place(et, &v->items[i], items ? &items[i] : NULL, base,
-                            off);
-        }
-        return off;
-    }
-    default:
-        return off;
-    }
-}
-
-/*
- * Copies src (type t) into *dst so that it owns its strings and nested
- * values in one wr_malloc'd block (none for numbers and empty strings).
- * Borrows src. Returns false when out of memory (*dst is then NULL).
- */
-static bool keep(const wr_type *t, const wr_datum *src, wr_datum *dst)
-{
-    *dst = *src;
-    if (src->null || !is_var(t->kind))
-        return true;
-    if ((t->kind == WR_T_STRING || t->kind == WR_T_BYTES) &&
-        src->u.str.len == 0) {
-        dst->u.str.p = "";
-        return true;
-    }
-    size_t n = place(t, src, NULL, NULL, 0);
-    char *b = wr_malloc(n ? n : 1);
-    if (!b) {
-        dst->null = true;
-        return false;
-    }
-    place(t, src, dst, b, 0);
-    return true;
-}
-
-/* Frees what keep() allocated for d and makes d NULL. */
-static void drop(const wr_type *t, wr_datum *d)
-{
-    if (d->null)
-        return;
-    switch (t->kind) {
-    case WR_T_STRING:
-    case WR_T_BYTES:
-        if (d->u.str.len > 0)
-            wr_free((void *)d->u.str.p);
-        break;
-    case WR_T_ARRAY:
-    case WR_T_MAP:
-    case WR_T_STRUCT:
-        wr_free((void *)d->u.nest);
-        break;
-    default:
-        break;
-    }
-    d->null = true;
 }
 
 /* ---- creation ------------------------------------------------------- */
@@ -491,7 +380,7 @@ static bool coll_reserve(st_coll *s, int need)
 static void coll_free(const wr_agg *a, st_coll *s)
 {
     for (int i = 0; i < s->n; i++)
-        drop(a->arg, &s->e[i].d);
+        wr_datum_drop(a->arg, &s->e[i].d);
     wr_free(s->e);
     wr_free(s->slot);
     memset(s, 0, sizeof(*s));
@@ -546,7 +435,7 @@ static bool set_add(const wr_agg *a, st_coll *s, wr_datum *d, uint64_t h,
     if (!coll_reserve(s, s->n + 1) ||
         ((uint64_t)(s->n + 1) * 4 > (uint64_t)s->nslot * 3 &&
          !set_reindex(s, s->n + 1))) {
-        drop(a->arg, d);
+        wr_datum_drop(a->arg, d);
         return false;
     }
     s->e[s->n] = (ent){*d, seq, h};
@@ -570,7 +459,7 @@ static void coll_insert(st_coll *s, int pos, const wr_datum *d, int64_t seq)
 /* Removes entry pos, freeing its value. */
 static void coll_remove(const wr_agg *a, st_coll *s, int pos)
 {
-    drop(a->arg, &s->e[pos].d);
+    wr_datum_drop(a->arg, &s->e[pos].d);
     memmove(&s->e[pos], &s->e[pos + 1], sizeof(ent) * (size_t)(s->n - pos - 1));
     s->n--;
 }
@@ -755,9 +644,9 @@ static bool upd_minmax(const wr_agg *a, void *const *states, const wr_col *c,
         if (!s->v.null && wr_datum_cmp(a->arg, &x, &s->v) * dir >= 0)
             continue;
         wr_datum y;
-        if (!keep(a->arg, &x, &y))
+        if (!wr_datum_keep(a->arg, &x, &y))
             return false;
-        drop(a->arg, &s->v);
+        wr_datum_drop(a->arg, &s->v);
         s->v = y;
     }
     return true;
@@ -786,9 +675,9 @@ static bool upd_by_offset(const wr_agg *a, void *const *states, const wr_col *c,
             continue;
         wr_datum x, y;
         wr_col_get(c, (int)r, &x);
-        if (!keep(a->arg, &x, &y))
+        if (!wr_datum_keep(a->arg, &x, &y))
             return false;
-        drop(a->arg, &s->v);
+        wr_datum_drop(a->arg, &s->v);
         s->v = y;
         s->seq = sq;
         s->has = true;
@@ -816,7 +705,7 @@ static bool upd_by_offset_n(const wr_agg *a, void *const *states,
             return false;
         wr_datum x, y;
         wr_col_get(c, (int)r, &x);
-        if (!keep(a->arg, &x, &y))
+        if (!wr_datum_keep(a->arg, &x, &y))
             return false;
         if (s->n >= a->n)
             coll_remove(a, s, earliest ? s->n - 1 : 0);
@@ -840,7 +729,7 @@ static bool upd_collect_list(const wr_agg *a, void *const *states,
             return false;
         wr_datum x, y;
         wr_col_get(c, (int)rows[k], &x);
-        if (!keep(a->arg, &x, &y))
+        if (!wr_datum_keep(a->arg, &x, &y))
             return false;
         int64_t sq = seq ? seq[k] : 0;
         int pos = s->n;
@@ -874,7 +763,7 @@ static bool upd_set(const wr_agg *a, void *const *states, const wr_col *c,
         }
         if (s->n >= limit)
             continue;
-        if (!keep(a->arg, &x, &y) || !set_add(a, s, &y, h,
+        if (!wr_datum_keep(a->arg, &x, &y) || !set_add(a, s, &y, h,
                                               hist  ? 1
                                               : seq ? seq[k]
                                                     : 0))
@@ -917,7 +806,7 @@ static bool upd_topk(const wr_agg *a, void *const *states, const wr_col *c,
             continue;
         if (distinct && topk_has(a, s, &x))
             continue;
-        if (!coll_reserve(s, s->n + 1) || !keep(a->arg, &x, &y))
+        if (!coll_reserve(s, s->n + 1) || !wr_datum_keep(a->arg, &x, &y))
             return false;
         if (s->n >= a->n)
             coll_remove(a, s, s->n - 1);
@@ -1007,9 +896,9 @@ static bool copy_ents(const wr_agg *a, const ent *src, int n, ent **out)
         return false;
     for (int i = 0; i < n; i++) {
         e[i] = src[i];
-        if (!keep(a->arg, &src[i].d, &e[i].d)) {
+        if (!wr_datum_keep(a->arg, &src[i].d, &e[i].d)) {
             for (int j = 0; j < i; j++)
-                drop(a->arg, &e[j].d);
+                wr_datum_drop(a->arg, &e[j].d);
             wr_free(e);
             return false;
         }
@@ -1036,7 +925,7 @@ static bool merge_by_seq(const wr_agg *a, st_coll *dst, const st_coll *src,
     ent *out = wr_malloc(sizeof(ent) * (size_t)(m ? m : 1));
     if (!out) {
         for (int j = 0; j < src->n; j++)
-            drop(a->arg, &b[j].d);
+            wr_datum_drop(a->arg, &b[j].d);
         wr_free(b);
         return false;
     }
@@ -1049,7 +938,7 @@ static bool merge_by_seq(const wr_agg *a, st_coll *dst, const st_coll *src,
         else
             x = &b[j++];
         if (t < skip || o >= m)
-            drop(a->arg, &x->d);
+            wr_datum_drop(a->arg, &x->d);
         else
             out[o++] = *x;
     }
@@ -1083,7 +972,7 @@ static bool merge_collect_set(const wr_agg *a, st_coll *dst, const st_coll *src)
                 dst->e[i].seq = x->seq;
             continue;
         }
-        if (!keep(a->arg, &x->d, &dst->e[dst->n].d)) {
+        if (!wr_datum_keep(a->arg, &x->d, &dst->e[dst->n].d)) {
             set_reindex(dst, dst->n);
             return false;
         }
@@ -1093,7 +982,7 @@ static bool merge_collect_set(const wr_agg *a, st_coll *dst, const st_coll *src)
     }
     qsort(dst->e, (size_t)dst->n, sizeof(ent), ent_seq_cmp);
     while (dst->n > a->n)
-        drop(a->arg, &dst->e[--dst->n].d);
+        wr_datum_drop(a->arg, &dst->e[--dst->n].d);
     return set_reindex(dst, dst->n);
 }
 
@@ -1112,7 +1001,7 @@ static bool merge_set(const wr_agg *a, st_coll *dst, const st_coll *src)
         if (hist && dst->n >= a->n)
             continue;
         wr_datum y;
-        if (!keep(a->arg, &x->d, &y) || !set_add(a, dst, &y, x->h, x->seq))
+        if (!wr_datum_keep(a->arg, &x->d, &y) || !set_add(a, dst, &y, x->h, x->seq))
             return false;
     }
     return true;
@@ -1132,7 +1021,7 @@ static bool merge_topk(const wr_agg *a, st_coll *dst, const st_coll *src)
     ent *out = wr_malloc(sizeof(ent) * (size_t)(m ? m : 1));
     if (!out) {
         for (int j = 0; j < src->n; j++)
-            drop(a->arg, &b[j].d);
+            wr_datum_drop(a->arg, &b[j].d);
         wr_free(b);
         return false;
     }
@@ -1146,7 +1035,7 @@ static bool merge_topk(const wr_agg *a, st_coll *dst, const st_coll *src)
             x = &b[j++];
         if (o >= m || (distinct && o > 0 &&
                        wr_datum_cmp(a->arg, &out[o - 1].d, &x->d) == 0))
-            drop(a->arg, &x->d);
+            wr_datum_drop(a->arg, &x->d);
         else
             out[o++] = *x;
     }
@@ -1263,9 +1152,9 @@ bool wr_agg_merge(const wr_agg *a, void *dst, const void *src)
                 return true;
         }
         wr_datum y;
-        if (!keep(a->arg, &s->v, &y))
+        if (!wr_datum_keep(a->arg, &s->v, &y))
             return false;
-        drop(a->arg, &d->v);
+        wr_datum_drop(a->arg, &d->v);
         d->v = y;
         return true;
     }
@@ -1276,9 +1165,9 @@ bool wr_agg_merge(const wr_agg *a, void *dst, const void *src)
         if (!s->has || !by_offset_wins(a->kind == A_EARLIEST, d, s->seq))
             return true;
         wr_datum y;
-        if (!keep(a->arg, &s->v, &y))
+        if (!wr_datum_keep(a->arg, &s->v, &y))
             return false;
-        drop(a->arg, &d->v);
+        wr_datum_drop(a->arg, &d->v);
         d->v = y;
         d->seq = s->seq;
         d->has = true;
@@ -1426,7 +1315,7 @@ void wr_agg_fini(const wr_agg *a, void *state)
     case A_EARLIEST:
     case A_LATEST: {
         st_val *s = state;
-        drop(a->arg, &s->v);
+        wr_datum_drop(a->arg, &s->v);
         s->has = false;
         return;
     }
@@ -1434,4 +1323,100 @@ void wr_agg_fini(const wr_agg *a, void *state)
         coll_free(a, state);
         return;
     }
+}
+
+/* ---- snapshots ------------------------------------------------------ */
+
+/* Kinds whose state holds no pointers: saved as its bytes (the layout is
+ * this build's; the snapshot's format version covers it). */
+static bool flat(const wr_agg *a)
+{
+    switch (a->kind) {
+    case A_COUNT_STAR:
+    case A_COUNT:
+    case A_SUM:
+    case A_AVG:
+    case A_STDDEV:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool by_value(const wr_agg *a)
+{
+    return a->kind == A_MIN || a->kind == A_MAX || a->kind == A_EARLIEST ||
+           a->kind == A_LATEST;
+}
+
+bool wr_agg_save(const wr_agg *a, const void *state, wr_buf *b)
+{
+    if (flat(a)) {
+        wr_snap_bytes(b, state, a->size);
+    } else if (by_value(a)) {
+        const st_val *s = state;
+        wr_snap_int(b, s->has);
+        wr_snap_int(b, s->seq);
+        wr_snap_datum(b, a->arg, &s->v);
+    } else {
+        const st_coll *s = state;
+        wr_snap_int(b, s->n);
+        wr_snap_int(b, s->nslot != 0);
+        for (int i = 0; i < s->n; i++) {
+            wr_snap_datum(b, a->arg, &s->e[i].d);
+            wr_snap_int(b, s->e[i].seq);
+            wr_snap_int(b, (int64_t)s->e[i].h);
+        }
+    }
+    return !b->oom;
+}
+
+/* Out of memory while loading: r fails. */
+static bool load_oom(wr_snapr *r)
+{
+    r->oom = r->bad = true;
+    return false;
+}
+
+bool wr_agg_load(const wr_agg *a, void *state, wr_snapr *r)
+{
+    wr_datum d;
+    if (flat(a)) {
+        int32_t n;
+        const char *p = wr_snapr_bytes(r, &n);
+        if (r->bad || (size_t)n != a->size) {
+            r->bad = true;
+            return false;
+        }
+        memcpy(state, p, a->size);
+        return true;
+    }
+    if (by_value(a)) {
+        st_val *s = state;
+        s->has = wr_snapr_range(r, 0, 1);
+        s->seq = wr_snapr_int(r);
+        if (!wr_snapr_datum(r, a->arg, &d))
+            return false;
+        return wr_datum_keep(a->arg, &d, &s->v) || load_oom(r);
+    }
+    st_coll *s = state;
+    int n = (int)wr_snapr_range(r, 0, r->end - r->p);
+    bool indexed = wr_snapr_range(r, 0, 1);
+    if (r->bad)
+        return false;
+    if (!coll_reserve(s, n))
+        return load_oom(r);
+    for (int i = 0; i < n; i++) {
+        ent e;
+        if (!wr_snapr_datum(r, a->arg, &d))
+            return false;
+        e.seq = wr_snapr_int(r);
+        e.h = (uint64_t)wr_snapr_int(r);
+        if (!wr_datum_keep(a->arg, &d, &e.d))
+            return load_oom(r);
+        s->e[s->n++] = e;
+    }
+    if (indexed && !set_reindex(s, n))
+        return load_oom(r);
+    return !r->bad;
 }

@@ -27,6 +27,7 @@
 
 #include "common/batch.h"
 #include "common/func.h"
+#include "common/snap.h"
 #include "weir/status.h"
 
 typedef struct wr_agg wr_agg;
@@ -66,5 +67,11 @@ bool wr_agg_result(const wr_agg *a, const void *state, wr_col *out, int row,
                    wr_arena *ar);
 
 void wr_agg_fini(const wr_agg *a, void *state);
+
+/* Snapshots (exec_int.h): writes the state of one slot into b (b->oom on
+ * failure); reads one back into an initialized slot, copying what it
+ * keeps. false: damaged (r->bad) or out of memory (r->oom too). */
+bool wr_agg_save(const wr_agg *a, const void *state, wr_buf *b);
+bool wr_agg_load(const wr_agg *a, void *state, wr_snapr *r);
 
 #endif

@@ -134,6 +134,21 @@ const wr_qstats *wr_qrun_stats(const wr_qrun *r);
 typedef void (*wr_bad_fn)(void *ctx, const wr_record *rec, const char *why);
 void wr_qrun_on_bad(wr_qrun *r, wr_bad_fn fn, void *ctx);
 
+/*
+ * Snapshots of the state (checkpoints): wr_qrun_save writes everything
+ * that decides the runtime's later output (every operator's state, the
+ * clocks, the counters, where sequence numbers go on) into out, between
+ * batches (after wr_qrun_tick). wr_qrun_load reads it into a fresh runtime
+ * of the same plan (created and clocked, fed nothing; its thread count may
+ * differ), which then gives the output the saved one would have for the
+ * same later input. Sources restart their sequence numbers at 0: the
+ * loaded runtime continues the saved one's. Load errors: WEIR_E_IO for a
+ * damaged snapshot or another version's, WEIR_E_NOMEM; the runtime must
+ * then only be freed. data is borrowed.
+ */
+weir_rc wr_qrun_save(const wr_qrun *r, wr_buf *out, weir_status *st);
+weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st);
+
 /* Frees the runtime and all its state. NULL is a no-op. */
 void wr_qrun_free(wr_qrun *r);
 

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "common/snap.h"
 #include "exec/exec.h"
 
 #define WR_VECTOR 4096 /* rows per vector within a batch */
@@ -158,5 +159,28 @@ void wr_aggop_tick(wr_aggop *op, int64_t now_ms, int64_t idle_ms);
 weir_rc wr_aggop_emit(wr_aggop *a, wr_arena *ar, wr_eval_ctx *cx, wr_out_fn out,
                       void *ctx, wr_pendlist *pend, wr_qstats *stats,
                       weir_status *st);
+
+/*
+ * Snapshots (wr_qrun_save / wr_qrun_load, common/snap.h): each stateful
+ * operator writes its whole state between batches, and reads it back into
+ * a fresh operator of the same plan (created, clocked, fed nothing), so
+ * that the operator then behaves exactly as the one saved: same output for
+ * the same later input. Saving borrows the operator and writes into b
+ * (b->oom on failure). Loading copies what it keeps out of the snapshot;
+ * it returns false when the snapshot is damaged (r->bad) or memory ran out
+ * (r->oom, r->bad), and the operator must then only be freed.
+ */
+/* Saves the final operators fin[0..nfin) of a query (one per key
+ * partition) as one, and loads them into fin[0..nfin) of another run:
+ * each group goes to the key partition of its hash (the thread counts of
+ * the two runs may differ). */
+void wr_aggop_save(wr_aggop *const *fin, int nfin, wr_buf *b);
+bool wr_aggop_load(wr_aggop *const *fin, int nfin, wr_snapr *r);
+void wr_joinop_save(const wr_joinop *j, wr_buf *b);
+bool wr_joinop_load(wr_joinop *j, wr_snapr *r);
+void wr_tableop_save(const wr_tableop *t, wr_buf *b);
+bool wr_tableop_load(wr_tableop *t, wr_snapr *r);
+void wr_wscanop_save(const wr_wscanop *op, wr_buf *b);
+bool wr_wscanop_load(wr_wscanop *op, wr_snapr *r);
 
 #endif

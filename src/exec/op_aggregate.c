@@ -326,8 +326,19 @@ static void pblk_put(wr_aggop *op, char *b)
     op->pfree = b;
 }
 
+/* ARRAY, MAP and STRUCT keys are kept with wr_datum_keep (strings are
+ * copied into the group's block). */
+static bool nested(const wr_type *t)
+{
+    return t->kind == WR_T_ARRAY || t->kind == WR_T_MAP ||
+           t->kind == WR_T_STRUCT;
+}
+
 static void group_free(wr_aggop *op, wgroup *g)
 {
+    for (int i = 0; i < op->ngroup; i++)
+        if (nested(op->a->gtypes[i]))
+            wr_datum_drop(op->a->gtypes[i], &g->key[i]);
     for (int i = 0; i < g->np; i++) {
         state_fini(op->a, PSTATE(op, PANE(op, g, i)));
     }
@@ -432,6 +443,13 @@ static wgroup *group_get(wr_aggop *op, uint64_t h, const wr_datum *k,
                 memcpy(sp, k[i].u.str.p, (size_t)k[i].u.str.len);
             g->key[i].u.str.p = sp;
             sp += k[i].u.str.len;
+        } else if (!k[i].null && nested(op->a->gtypes[i]) &&
+                   !wr_datum_keep(op->a->gtypes[i], &k[i], &g->key[i])) {
+            while (i-- > 0)
+                if (nested(op->a->gtypes[i]))
+                    wr_datum_drop(op->a->gtypes[i], &g->key[i]);
+            wr_free(g);
+            return NULL;
         }
     }
     g->hash = h;
@@ -1766,4 +1784,221 @@ static weir_rc emit_chunk(emitter *em, ent *e, int n, bool group_order)
         em->stats->records_out++;
     }
     return rc;
+}
+
+/* ---- snapshots ------------------------------------------------------------
+ */
+
+/* Every accumulator of the state block s. */
+static void states_save(const wr_pagg *a, const char *s, wr_buf *b)
+{
+    for (int j = 0; j < a->nagg; j++)
+        wr_agg_save(a->aggs[j], s + a->state_off[j], b);
+}
+
+static bool states_load(const wr_pagg *a, char *s, wr_snapr *r)
+{
+    for (int j = 0; j < a->nagg && !r->bad; j++)
+        wr_agg_load(a->aggs[j], s + a->state_off[j], r);
+    return !r->bad;
+}
+
+static int first_seq_cmp(const void *x, const void *y)
+{
+    const wgroup *a = *(wgroup *const *)x, *b = *(wgroup *const *)y;
+    return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
+}
+
+static void group_save(const wr_aggop *op, const wgroup *g, wr_buf *b)
+{
+    const wr_pagg *a = op->a;
+    for (int i = 0; i < op->ngroup; i++)
+        wr_snap_datum(b, a->gtypes[i], &g->key[i]);
+    wr_snap_int(b, g->first_seq);
+    wr_snap_int(b, g->rows);
+    wr_snap_int(b, g->final_next);
+    wr_snap_int(b, g->nlive);
+    for (int i = 0; i < g->nlive; i++)
+        wr_snap_int(b, g->live[i]);
+    wr_snap_int(b, g->np);
+    for (int i = 0; i < g->np; i++) {
+        const wpane *p = PANE(op, g, i);
+        wr_snap_int(b, g->pstart[i]);
+        wr_snap_int(b, p->maxts);
+        if (!op->slim) {
+            wr_snap_int(b, p->nrows);
+            wr_snap_int(b, p->dirty);
+        }
+        if (op->ext) {
+            wr_snap_int(b, PEXT(p)->seq);
+            wr_snap_int(b, PEXT(p)->mints);
+        }
+        states_save(a, PSTATE(op, p), b);
+    }
+    wr_snap_int(b, g->ns);
+    for (int i = 0; i < g->ns; i++) {
+        const wsess *s = &g->sess[i];
+        wr_snap_int(b, s->start);
+        wr_snap_int(b, s->end);
+        wr_snap_int(b, s->maxts);
+        wr_snap_int(b, s->seq);
+        wr_snap_int(b, s->emitted);
+        wr_snap_int(b, s->dirty);
+        states_save(a, s->state, b);
+    }
+}
+
+/* The operator's clocks are the same in every key partition (each merges
+ * every partial's stream time); changes are empty between batches. Groups
+ * are written in creation order, or with several partitions by their
+ * first row, the order one thread creates them in. */
+void wr_aggop_save(wr_aggop *const *fin, int nfin, wr_buf *b)
+{
+    const wr_aggop *op = fin[0];
+    wr_snap_int(b, op->stream_time);
+    wr_snap_int(b, op->late_wm);
+    wr_snap_int(b, op->at_end);
+    wr_snap_int(b, op->rows_tick);
+    wr_snap_int(b, op->tick_at);
+    wr_snap_int(b, op->tick_st);
+    wr_snap_int(b, op->ticked);
+    wr_snap_int(b, op->tick_now);
+    size_t n = 0;
+    for (int i = 0; i < nfin; i++)
+        n += fin[i]->ngroups;
+    wr_snap_int(b, (int64_t)n);
+    if (nfin == 1) {
+        for (const wgroup *g = op->first; g; g = g->next)
+            group_save(op, g, b);
+        return;
+    }
+    wgroup **v = wr_malloc(sizeof(wgroup *) * (n ? n : 1));
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    size_t k = 0;
+    for (int i = 0; i < nfin; i++)
+        for (wgroup *g = fin[i]->first; g; g = g->next)
+            v[k++] = g;
+    qsort(v, n, sizeof *v, first_seq_cmp);
+    for (size_t i = 0; i < n; i++)
+        group_save(fin[v[i]->hash % (uint64_t)nfin], v[i], b);
+    wr_free(v);
+}
+
+/* The hash of a group key, as wr_aggop_update computes it. */
+static uint64_t key_hash(const wr_pagg *a, const wr_datum *key)
+{
+    uint64_t h = 0x12345;
+    for (int i = 0; i < a->ngroup; i++)
+        h = (h ^ wr_datum_hash(a->gtypes[i], &key[i])) * 0x9e3779b97f4a7c15ULL;
+    return h;
+}
+
+static bool load_oom(wr_snapr *r)
+{
+    r->oom = r->bad = true;
+    return false;
+}
+
+/* One group's windows, into the new group g of op. */
+static bool group_load(wr_aggop *op, wgroup *g, wr_snapr *r)
+{
+    const wr_pagg *a = op->a;
+    g->rows = wr_snapr_int(r);
+    g->final_next = wr_snapr_int(r);
+    int nlive = (int)wr_snapr_range(r, 0, r->end - r->p);
+    if (r->bad)
+        return false;
+    if (!grow((void **)&g->live, &g->lcap, nlive, sizeof(int64_t)))
+        return load_oom(r);
+    for (int i = 0; i < nlive; i++)
+        g->live[g->nlive++] = wr_snapr_int(r);
+    int np = (int)wr_snapr_range(r, 0, r->end - r->p);
+    for (int i = 0; i < np && !r->bad; i++) {
+        int64_t start = wr_snapr_int(r);
+        if (g->np && start <= g->last_start) { /* panes are in order */
+            r->bad = true;
+            break;
+        }
+        int pi = pane_get(op, g, start);
+        if (pi < 0)
+            return load_oom(r);
+        wpane *p = PANE(op, g, pi);
+        p->maxts = wr_snapr_int(r);
+        if (!op->slim) {
+            p->nrows = (int32_t)wr_snapr_range(r, 0, INT32_MAX);
+            p->dirty = wr_snapr_range(r, 0, 1);
+        }
+        if (op->ext) {
+            PEXT(p)->seq = wr_snapr_int(r);
+            PEXT(p)->mints = wr_snapr_int(r);
+        }
+        states_load(a, PSTATE(op, p), r);
+    }
+    int ns = (int)wr_snapr_range(r, 0, r->end - r->p);
+    if (r->bad)
+        return false;
+    if (!grow((void **)&g->sess, &g->scap, ns, sizeof(wsess)))
+        return load_oom(r);
+    for (int i = 0; i < ns && !r->bad; i++) {
+        wsess *s = &g->sess[g->ns];
+        memset(s, 0, sizeof *s);
+        s->start = wr_snapr_int(r);
+        s->end = wr_snapr_int(r);
+        s->maxts = wr_snapr_int(r);
+        s->seq = wr_snapr_int(r);
+        s->emitted = wr_snapr_range(r, 0, 1);
+        s->dirty = wr_snapr_range(r, 0, 1);
+        if (!(s->state = wr_malloc(a->state_size + 16)))
+            return load_oom(r);
+        state_init(a, s->state);
+        g->ns++; /* freed with the group from here on */
+        states_load(a, s->state, r);
+    }
+    return !r->bad;
+}
+
+bool wr_aggop_load(wr_aggop *const *fin, int nfin, wr_snapr *r)
+{
+    const wr_pagg *a = fin[0]->a;
+    int64_t clk[8];
+    for (int i = 0; i < 8; i++)
+        clk[i] = wr_snapr_int(r);
+    for (int i = 0; i < nfin; i++) {
+        wr_aggop *op = fin[i];
+        op->stream_time = clk[0];
+        op->late_wm = clk[1];
+        op->at_end = clk[2] != 0;
+        op->rows_tick = clk[3];
+        op->tick_at = clk[4];
+        op->tick_st = clk[5];
+        op->ticked = clk[6] != 0;
+        op->tick_now = clk[7];
+    }
+    int64_t n = wr_snapr_range(r, 0, r->end - r->p);
+    wr_datum *key =
+        wr_arena_alloc(r->ar, sizeof(wr_datum) * (size_t)(a->ngroup + 1));
+    if (!key)
+        return load_oom(r);
+    for (int64_t k = 0; k < n && !r->bad; k++) {
+        for (int i = 0; i < a->ngroup; i++)
+            wr_snapr_datum(r, a->gtypes[i], &key[i]);
+        int64_t first_seq = wr_snapr_int(r);
+        if (r->bad)
+            break;
+        uint64_t h = key_hash(a, key);
+        wr_aggop *op = fin[nfin > 1 ? h % (uint64_t)nfin : 0];
+        size_t before = op->ngroups;
+        wgroup *g = group_get(op, h, key, first_seq);
+        if (!g)
+            return load_oom(r);
+        if (op->ngroups == before) { /* the same key twice */
+            r->bad = true;
+            break;
+        }
+        group_load(op, g, r);
+    }
+    return !r->bad;
 }

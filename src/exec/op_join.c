@@ -9,6 +9,8 @@
  *           deletes); stream-stream: both sides' rows buffered per key with
  *           their ROWTIME until the join window plus grace has passed. Rows
  *           are malloc'd copies (strings included) owned by the operator.
+ *           Checkpoints save and load it whole (wr_joinop_save/_load, at
+ *           the end of this file).
  * Time:     stream-table results carry the stream row's ROWTIME;
  *           stream-stream results the later of the two. Stream time is the
  *           highest ROWTIME a join has seen; a buffered row expires when
@@ -165,9 +167,11 @@ static jrow *heap_pop(jside *s)
     return top;
 }
 
-static bool side_add(wr_joinop *j, jside *s, jrow *r)
+/* Keeps r (its seq already set) in s: appended to its key's rows and, on a
+ * stream side, pushed on the expiry heap. Takes ownership of r only on
+ * success; false when out of memory (s is unchanged). */
+static bool side_insert(jside *s, jrow *r)
 {
-    r->seq = j->arrivals++;
     if (!wr_rowmap_add(&s->m, &r->key, r))
         return false;
     if (s->expires && !heap_push(s, r)) { /* take it back out */
@@ -178,6 +182,13 @@ static bool side_add(wr_joinop *j, jside *s, jrow *r)
     }
     s->n++;
     return true;
+}
+
+/* Keeps r in s as its latest arrival (see side_insert). */
+static bool side_add(wr_joinop *j, jside *s, jrow *r)
+{
+    r->seq = j->arrivals++;
+    return side_insert(s, r);
 }
 
 wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st)
@@ -625,4 +636,135 @@ static weir_rc out_batch(wr_joinop *j, wr_batch *out, wr_arena *ar,
     out->nsel = j->nout;
     out->sel = NULL;
     return WEIR_OK;
+}
+
+/* ---- snapshots ------------------------------------------------------------
+ *
+ * The state is the seq counter, then per join node its stream time and
+ * both sides' rows, each side as a count and its rows in arrival order
+ * (seq): seq (as the step from the previous row's), ROWTIME, the flags
+ * (1: matched, 2: tomb), the join key and the wide row. Loading re-adds
+ * the rows in that order, so each key's rows are in arrival order again,
+ * and rebuilds the expiry heaps; the output list (j->out) and the scratch
+ * arena are per batch and not saved.
+ */
+
+/* Writes the rows of side s (borrowed, like j) into b in arrival order;
+ * out of memory sets b->oom. */
+static void side_save(const wr_joinop *j, const jside *s, wr_buf *b)
+{
+    const wr_qplan *p = j->p;
+    jrow **v = wr_malloc(sizeof(jrow *) * (s->n ? s->n : 1));
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    size_t n = 0;
+    for (uint32_t i = 0; i < s->m.nb; i++)
+        for (const wr_rment *e = s->m.b[i]; e; e = e->next)
+            for (int k = 0; k < e->n && n < s->n; k++)
+                v[n++] = e->rows[k];
+    if (n > 1)
+        qsort(v, n, sizeof(jrow *), cmp_arrival);
+    wr_snap_int(b, (int64_t)n);
+    int64_t prev = -1;
+    for (size_t i = 0; i < n; i++) {
+        const jrow *r = v[i];
+        wr_snap_int(b, r->seq - prev);
+        prev = r->seq;
+        wr_snap_int(b, r->ts);
+        wr_snap_int(b, (r->matched ? 1 : 0) | (r->tomb ? 2 : 0));
+        wr_snap_datum(b, s->kt[0], &r->key);
+        for (int c = 0; c < p->wide_ncols; c++)
+            wr_snap_datum(b, p->wide_types[c], &r->d[c]);
+    }
+    wr_free(v);
+}
+
+/* Marks r damaged (r->oom too when oom); returns false. */
+static bool load_fail(wr_snapr *r, bool oom)
+{
+    r->bad = true;
+    r->oom = r->oom || oom;
+    return false;
+}
+
+/* Reads the rows of side s (of a fresh operator) from r, copying them out
+ * of the snapshot; d is scratch for a wide row. false when the snapshot is
+ * damaged (a row with a NULL key, seqs out of order or not below
+ * j->arrivals, two rows of one key on a table side) or memory ran out; the
+ * rows read until then stay in s (freed with the operator). */
+static bool side_load(wr_joinop *j, jside *s, wr_snapr *r, wr_datum *d)
+{
+    const wr_qplan *p = j->p;
+    int64_t n = wr_snapr_range(r, 0, r->end - r->p);
+    int64_t seq = -1;
+    for (int64_t i = 0; i < n && !r->bad; i++) {
+        /* Strictly increasing and below arrivals: the step is in
+         * [1, arrivals - 1 - seq] (an empty range when nothing is left). */
+        seq += wr_snapr_range(r, 1, j->arrivals - 1 - seq);
+        int64_t ts = wr_snapr_int(r);
+        int64_t flags = wr_snapr_range(r, 0, 3);
+        wr_datum key;
+        wr_snapr_datum(r, s->kt[0], &key);
+        for (int c = 0; c < p->wide_ncols && !r->bad; c++)
+            wr_snapr_datum(r, p->wide_types[c], &d[c]);
+        if (r->bad)
+            break;
+        /* A NULL key is never kept; a table side has one row per key. */
+        if (key.null || (!s->expires && wr_rowmap_find(&s->m, &key)))
+            return load_fail(r, false);
+        jrow *x = row_new(p, d, s->kt[0], &key, ts);
+        if (!x)
+            return load_fail(r, true);
+        x->seq = seq;
+        x->matched = flags & 1;
+        x->tomb = (flags & 2) != 0;
+        if (!side_insert(s, x)) {
+            row_free(x);
+            return load_fail(r, true);
+        }
+    }
+    return !r->bad;
+}
+
+/*
+ * Writes j's state into b (see above). Borrows j; out of memory sets
+ * b->oom.
+ */
+void wr_joinop_save(const wr_joinop *j, wr_buf *b)
+{
+    const wr_qplan *p = j->p;
+    wr_snap_int(b, p->njoin);
+    wr_snap_int(b, j->arrivals);
+    for (int i = 0; i < p->njoin; i++) {
+        const jnode *jn = &j->nodes[i];
+        wr_snap_int(b, jn->stream_time);
+        side_save(j, &jn->left, b);
+        side_save(j, &jn->right, b);
+    }
+}
+
+/*
+ * Reads the state written by wr_joinop_save into j, freshly created for
+ * the same plan. Borrows r; copies what it keeps. false when the snapshot
+ * is damaged (r->bad) or memory ran out (r->oom): j may then hold part of
+ * the state and must only be freed.
+ */
+bool wr_joinop_load(wr_joinop *j, wr_snapr *r)
+{
+    const wr_qplan *p = j->p;
+    wr_datum *d = wr_malloc(sizeof(wr_datum) * (size_t)(p->wide_ncols + 1));
+    if (!d)
+        return load_fail(r, true);
+    wr_snapr_range(r, p->njoin, p->njoin);
+    j->arrivals = wr_snapr_range(r, 0, INT64_MAX);
+    for (int i = 0; i < p->njoin && !r->bad; i++) {
+        jnode *jn = &j->nodes[i];
+        jn->stream_time = wr_snapr_int(r);
+        if (side_load(j, &jn->left, r, d))
+            side_load(j, &jn->right, r, d);
+    }
+    wr_free(d);
+    return !r->bad;
 }

@@ -12,12 +12,15 @@
  *           takes it out, and a count may fall to 0.
  * State:    the latest row of every key (a private copy, strings
  *           included; nested values are not kept), in a rowmap owned by
- *           the operator.
+ *           the operator. Checkpoints save and load it whole
+ *           (wr_tableop_save/_load, at the end of this file).
  * Time:     none of its own; output rows carry the input row's ROWTIME.
  * Errors:   a row with a NULL key is dropped (ksqlDB drops such table
  *           records).
  */
 #include "exec/exec_int.h"
+
+#include <stdlib.h>
 
 #include "exec/rowmap.h"
 
@@ -121,4 +124,123 @@ weir_rc wr_tableop_process(wr_tableop *t, const wr_batch *in,
     out->b.nsel = n;
     out->b.sel = NULL;
     return WEIR_OK;
+}
+
+/* ---- snapshots ------------------------------------------------------------
+ *
+ * The state is the latest row of every key: the column count (a check),
+ * the row count, then the rows, ordered by the bytes of their encoded key
+ * so that the same rows always give the same bytes (the hash table's
+ * order depends on its history). Nothing else persists across batches.
+ */
+
+/* A kept row and its encoded key, for sorting. */
+typedef struct skey {
+    const char *k;       /* encoded key (in the keys buffer) */
+    size_t off, len;     /* its place in that buffer */
+    const wr_datum *row; /* the row (borrowed from the map) */
+} skey;
+
+static int cmp_skey(const void *a, const void *b)
+{
+    const skey *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->k, y->k, n) : 0;
+    if (c)
+        return c;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+/*
+ * Writes t's state into b (see above). Borrows t; out of memory sets
+ * b->oom.
+ */
+void wr_tableop_save(const wr_tableop *t, wr_buf *b)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->rows.nb; i++)
+        for (const wr_rment *e = t->rows.b[i]; e; e = e->next)
+            n += (size_t)e->n;
+    skey *v = wr_malloc(sizeof(skey) * (n ? n : 1));
+    wr_buf keys = WR_BUF_INIT;
+    size_t m = 0;
+    for (uint32_t i = 0; v && i < t->rows.nb; i++)
+        for (const wr_rment *e = t->rows.b[i]; e; e = e->next)
+            for (int k = 0; k < e->n && m < n; k++) {
+                v[m].off = keys.len;
+                for (int c = 0; c < t->nk; c++)
+                    wr_snap_datum(&keys, t->kt[c], &e->key[c]);
+                v[m].len = keys.len - v[m].off;
+                v[m++].row = e->rows[k];
+            }
+    if (!v || keys.oom) {
+        b->oom = true;
+        wr_free(v);
+        wr_buf_fini(&keys);
+        return;
+    }
+    for (size_t i = 0; i < m; i++)
+        v[i].k = keys.s + v[i].off;
+    if (m > 1)
+        qsort(v, m, sizeof(skey), cmp_skey);
+    wr_snap_int(b, t->ncols);
+    wr_snap_int(b, (int64_t)m);
+    for (size_t i = 0; i < m; i++)
+        for (int c = 0; c < t->ncols; c++)
+            wr_snap_datum(b, t->types[c], &v[i].row[c]);
+    wr_free(v);
+    wr_buf_fini(&keys);
+}
+
+/* Marks r damaged (r->oom too when oom); returns false. */
+static bool load_fail(wr_snapr *r, bool oom)
+{
+    r->bad = true;
+    r->oom = r->oom || oom;
+    return false;
+}
+
+/*
+ * Reads the state written by wr_tableop_save into t, freshly created with
+ * the same columns. Borrows r; copies what it keeps. false when the
+ * snapshot is damaged (r->bad; a row with a NULL key or a key twice is
+ * damage) or memory ran out (r->oom): t may then hold part of the rows and
+ * must only be freed.
+ */
+bool wr_tableop_load(wr_tableop *t, wr_snapr *r)
+{
+    wr_snapr_range(r, t->ncols, t->ncols);
+    int64_t n = wr_snapr_range(r, 0, r->end - r->p);
+    if (r->bad)
+        return false;
+    wr_datum *d = wr_malloc(sizeof(wr_datum) * (size_t)(t->ncols + 1));
+    wr_datum *key = wr_malloc(sizeof(wr_datum) * (size_t)(t->nk + 1));
+    if (!d || !key) {
+        wr_free(d);
+        wr_free(key);
+        return load_fail(r, true);
+    }
+    for (int64_t i = 0; i < n && !r->bad; i++) {
+        for (int c = 0; c < t->ncols && !r->bad; c++)
+            wr_snapr_datum(r, t->types[c], &d[c]);
+        if (r->bad)
+            break;
+        bool null_key = false;
+        for (int c = 0; c < t->nk; c++) {
+            key[c] = d[t->keycols[c]];
+            null_key = null_key || key[c].null;
+        }
+        if (null_key || wr_rowmap_find(&t->rows, key)) {
+            load_fail(r, false);
+            break;
+        }
+        wr_datum *keep = wr_row_copy(t->ncols, t->types, d);
+        if (!keep || !wr_rowmap_add(&t->rows, key, keep)) {
+            row_free(keep);
+            load_fail(r, true);
+        }
+    }
+    wr_free(d);
+    wr_free(key);
+    return !r->bad;
 }

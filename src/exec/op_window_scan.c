@@ -7,7 +7,8 @@
  *           once per window containing it (HOPPING windows overlap).
  * State:    the rows that an open window may still need: private copies
  *           (strings included) in arrival order, dropped once every window
- *           that contains them has closed.
+ *           that contains them has closed. Checkpoints save and load
+ *           it whole with the time (wr_wscanop_save/_load, at the end).
  * Time:     event time: windows [start, start + size) aligned on the epoch
  *           (starts are never negative, as in Kafka Streams) close when
  *           the watermark (stream time minus grace) reaches their end, and a
@@ -208,8 +209,91 @@ weir_rc wr_wscanop_emit(wr_wscanop *op, int64_t now_ms, bool all, wr_arena *ar,
     }
     int64_t closed = wr_floor_div(wm - size, adv) * adv + size;
     if (closed > op->closed)
-        op->closed = closed;
+        (void)closed;
     /* The first window still open starts after closed - size. */
     drop_before(op, wr_floor_div(op->closed - size, adv) * adv + adv);
     return rc;
+}
+
+/* ---- snapshots ------------------------------------------------------------
+ *
+ * The state is the time (stream time, the closed mark, the clock's zero)
+ * and the kept rows in arrival order: the column count (a check), then
+ * per row its ROWTIME and its columns.
+ */
+
+/*
+ * Writes op's state into b (see above). Borrows op; out of memory sets
+ * b->oom.
+ */
+void wr_wscanop_save(const wr_wscanop *op, wr_buf *b)
+{
+    const wr_pwscan *w = op->w;
+    wr_snap_int(b, w->ncols);
+    wr_snap_int(b, op->stream_time);
+    wr_snap_int(b, op->closed);
+    wr_snap_int(b, op->zero);
+    wr_snap_int(b, op->n);
+    for (int i = 0; i < op->n; i++) {
+        wr_snap_int(b, op->rows[i].ts);
+        for (int c = 0; c < w->ncols; c++)
+            wr_snap_datum(b, w->types[c], &op->rows[i].d[c]);
+    }
+}
+
+/*
+ * Reads the state written by wr_wscanop_save into op, freshly created for
+ * the same plan (and clocked: the saved time replaces the clock's, so the
+ * windows stay aligned as they were). Borrows r; copies what it keeps.
+ * false when the snapshot is damaged (r->bad) or memory ran out (r->oom):
+ * op may then hold part of the rows and must only be freed.
+ */
+bool wr_wscanop_load(wr_wscanop *op, wr_snapr *r)
+{
+    const wr_pwscan *w = op->w;
+    wr_snapr_range(r, w->ncols, w->ncols);
+    int64_t stream_time = wr_snapr_int(r);
+    int64_t closed = wr_snapr_int(r);
+    int64_t zero = wr_snapr_int(r);
+    /* Each row takes at least a byte. */
+    int64_t n = wr_snapr_range(r, 0, r->end - r->p);
+    if (r->bad)
+        return false;
+    if (n > INT32_MAX / 2) {
+        r->bad = true;
+        return false;
+    }
+    op->stream_time = stream_time;
+    op->closed = closed;
+    op->zero = zero;
+    if (op->n + n > op->cap) { /* (op->n is 0: a fresh operator) */
+        int64_t cap = op->n + n;
+        wrow *rows = wr_realloc(op->rows, sizeof(wrow) * (size_t)cap);
+        if (!rows) {
+            r->bad = r->oom = true;
+            return false;
+        }
+        op->rows = rows;
+        op->cap = (int)cap;
+    }
+    wr_datum *d = wr_malloc(sizeof(wr_datum) * (size_t)(w->ncols + 1));
+    if (!d) {
+        r->bad = r->oom = true;
+        return false;
+    }
+    for (int64_t i = 0; i < n && !r->bad; i++) {
+        int64_t ts = wr_snapr_int(r);
+        for (int c = 0; c < w->ncols && !r->bad; c++)
+            wr_snapr_datum(r, w->types[c], &d[c]);
+        if (r->bad)
+            break;
+        wr_datum *copy = wr_row_copy(w->ncols, w->types, d);
+        if (!copy) {
+            r->bad = r->oom = true;
+            break;
+        }
+        op->rows[op->n++] = (wrow){copy, ts};
+    }
+    wr_free(d);
+    return !r->bad;
 }

@@ -63,6 +63,10 @@ struct wr_qrun {
     int64_t now;      /* ROWTIME of processing-time records */
     wr_badsink bad;   /* undecodable records: the driver's policy */
     int *cut;         /* chunk boundaries of the next batch, or NULL */
+    /* Sequence numbers, per scan: a record's is its source's plus base
+     * (a runtime loaded from a snapshot continues the saved one's, whose
+     * next number was next). */
+    int64_t *seq_base, *seq_next;
     pthread_mutex_t bad_mu;
 };
 
@@ -90,6 +94,12 @@ wr_qrun *wr_qrun_new(const wr_qplan *p, int threads, wr_out_fn out, void *ctx,
     if (!r->w)
         goto fail;
     memset(r->w, 0, sizeof(worker) * (size_t)r->threads);
+    r->seq_base = wr_malloc(sizeof(int64_t) * (size_t)(p->nscan + 1));
+    r->seq_next = wr_malloc(sizeof(int64_t) * (size_t)(p->nscan + 1));
+    if (!r->seq_base || !r->seq_next)
+        goto fail;
+    memset(r->seq_base, 0, sizeof(int64_t) * (size_t)(p->nscan + 1));
+    memset(r->seq_next, 0, sizeof(int64_t) * (size_t)(p->nscan + 1));
     for (int i = 0; i < r->threads; i++) {
         r->w[i].ar = wr_arena_new(1 << 20);
         r->w[i].seq = wr_malloc(sizeof(int64_t) * WR_VECTOR);
@@ -169,6 +179,8 @@ void wr_qrun_free(wr_qrun *r)
     for (int i = 0; r->w && i < r->threads; i++)
         wr_aggop_free(r->w[i].part);
     wr_free(r->w);
+    wr_free(r->seq_base);
+    wr_free(r->seq_next);
     if (r->fin && r->fin != &r->agg) {
         for (int i = 1; i < r->nfin; i++)
             wr_aggop_free(r->fin[i]);
@@ -321,6 +333,8 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         wr_op_scan(s, recs + off, m, &b, w->seq, &w->stats, &r->bad);
         if (b.n == 0)
             continue;
+        for (int i = 0; r->seq_base[si] && i < b.n; i++)
+            w->seq[i] += r->seq_base[si];
         if (s->proc) { /* ROWTIME is the batch time */
             int64_t *rt = WR_COL_I64(&b.cols[s->col_rowtime]);
             for (int i = 0; i < b.n; i++)
@@ -681,6 +695,9 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
         for (int i = 0; r->agg && i < r->nfin; i++)
             wr_aggop_begin_batch(r->fin[i]);
     }
+    for (int i = 0; i < n; i++)
+        if (recs[i].seq >= r->seq_next[si])
+            r->seq_next[si] = recs[i].seq + 1;
     int k = r->threads;
     bool parallel = k > 1 && !r->join && !r->wscan && n >= 2 * WR_VECTOR &&
                     (!r->agg || r->nfin > 1);
@@ -735,4 +752,108 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
     }
     fold_stats(r, w);
     return rc;
+}
+
+/* ---- snapshots ------------------------------------------------------ */
+
+/* The snapshot format: bump it whenever what an operator writes changes;
+ * a snapshot of another version is refused. */
+#define SNAP_MAGIC 0x57524e53 /* "WRNS" */
+#define SNAP_VERSION 1
+
+weir_rc wr_qrun_save(const wr_qrun *r, wr_buf *out, weir_status *st)
+{
+    if (r->held)
+        return weir_status_set(st, WEIR_E_INTERNAL, WEIR_NOLOC,
+                               "a snapshot is taken between batches");
+    const wr_qplan *p = r->p;
+    wr_snap_int(out, SNAP_MAGIC);
+    wr_snap_int(out, SNAP_VERSION);
+    wr_snap_int(out, p->nscan);
+    for (int i = 0; i < p->nscan; i++)
+        wr_snap_int(out, r->seq_base[i] + r->seq_next[i]);
+    const wr_qstats *s = &r->stats;
+    wr_snap_int(out, s->records_in);
+    wr_snap_int(out, s->records_out);
+    wr_snap_int(out, s->decode_errors);
+    wr_snap_int(out, s->late);
+    wr_snap_int(out, s->eval_errors);
+    wr_snap_int(out, s->batches);
+    wr_snap_bytes(out, s->last_error, strlen(s->last_error));
+    wr_snap_int(out, r->emitted);
+    wr_snap_int(out, r->done);
+    wr_snap_int(out, r->now);
+    wr_snap_int(out, (r->agg != NULL) | (r->join != NULL) << 1 |
+                         (r->table != NULL) << 2 | (r->wscan != NULL) << 3);
+    if (r->agg)
+        wr_aggop_save(r->fin, r->nfin, out);
+    if (r->join)
+        wr_joinop_save(r->join, out);
+    if (r->table)
+        wr_tableop_save(r->table, out);
+    if (r->wscan)
+        wr_wscanop_save(r->wscan, out);
+    return out->oom ? nomem(st) : WEIR_OK;
+}
+
+weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st)
+{
+    const wr_qplan *p = r->p;
+    wr_arena *ar = wr_arena_new(0);
+    if (!ar)
+        return nomem(st);
+    wr_snapr rd = {data, (const unsigned char *)data + n, ar, false, false};
+    const char *why = NULL;
+    if (wr_snapr_int(&rd) != SNAP_MAGIC)
+        why = "not a weir snapshot";
+    else if (wr_snapr_int(&rd) != SNAP_VERSION)
+        why = "written by another version of weir (format differs)";
+    else if (wr_snapr_int(&rd) != p->nscan)
+        why = "saved by another query";
+    for (int i = 0; !why && i < p->nscan; i++)
+        r->seq_base[i] = wr_snapr_range(&rd, 0, INT64_MAX);
+    wr_qstats *s = &r->stats;
+    if (!why) {
+        s->records_in = wr_snapr_int(&rd);
+        s->records_out = wr_snapr_int(&rd);
+        s->decode_errors = wr_snapr_int(&rd);
+        s->late = wr_snapr_int(&rd);
+        s->eval_errors = wr_snapr_int(&rd);
+        s->batches = wr_snapr_int(&rd);
+        int32_t len;
+        const char *e = wr_snapr_bytes(&rd, &len);
+        if ((size_t)len >= sizeof s->last_error)
+            len = (int32_t)sizeof s->last_error - 1;
+        memcpy(s->last_error, e, (size_t)len);
+        s->last_error[len] = '\0';
+        r->emitted = wr_snapr_int(&rd);
+        r->done = wr_snapr_range(&rd, 0, 1);
+        r->now = wr_snapr_int(&rd);
+        int ops = (int)wr_snapr_range(&rd, 0, 15);
+        if (!rd.bad && ops != ((r->agg != NULL) | (r->join != NULL) << 1 |
+                               (r->table != NULL) << 2 |
+                               (r->wscan != NULL) << 3))
+            why = "saved by another query";
+    }
+    if (!why && !rd.bad && r->agg)
+        wr_aggop_load(r->fin, r->nfin, &rd);
+    if (!why && !rd.bad && r->join)
+        wr_joinop_load(r->join, &rd);
+    if (!why && !rd.bad && r->table)
+        wr_tableop_load(r->table, &rd);
+    if (!why && !rd.bad && r->wscan)
+        wr_wscanop_load(r->wscan, &rd);
+    if (!why && !rd.bad && rd.p != rd.end)
+        why = "damaged (bytes left over)";
+    if (!why && rd.bad)
+        why = rd.oom ? NULL : "damaged";
+    bool oom = !why && rd.oom;
+    wr_arena_free(ar);
+    if (oom)
+        return nomem(st);
+    if (why)
+        return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                               "cannot load the state snapshot of %s: %s",
+                               p->id, why);
+    return WEIR_OK;
 }

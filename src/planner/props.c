@@ -270,6 +270,7 @@ static const char *const session_keys[] = {
     "batch.interval",
     "cache.max.bytes.buffering",
     "checkpoint.dir",
+    "checkpoint.interval",
     "delivery.mode",
     "commit.interval.ms",
     "error.dead.letter.file",
@@ -341,7 +342,8 @@ bool wr_props_session_value_ok(const char *key, const char *value, char *why,
     static const char *const guarantees[] = {"at_least_once", "exactly_once",
                                              "exactly_once_v2"};
     static const char *const policies[] = {"skip", "stop", "dead_letter"};
-    if (!strcmp(key, "batch.interval") || !strcmp(key, "idle.timeout")) {
+    if (!strcmp(key, "batch.interval") || !strcmp(key, "idle.timeout") ||
+        !strcmp(key, "checkpoint.interval")) {
         if (wr_props_duration_ms(value) < 0) {
             snprintf(why, n, "expected a duration such as '3s' or '500ms'");
             return false;

@@ -278,7 +278,7 @@ int wr_cmd_run(int argc, char **argv)
 {
     int threads = 1;
     size_t batch_bytes = 64u << 20;
-    int64_t interval = 0;
+    int64_t interval = 0, snapshot_ms = -1;
     const char *file = NULL, *config = NULL;
     bool until_caught_up = false, reset_checkpoint = false;
     const char *checkpoint = NULL;
@@ -319,6 +319,15 @@ int wr_cmd_run(int argc, char **argv)
             until_caught_up = true;
         } else if (!strcmp(argv[i], "--checkpoint") && i + 1 < argc) {
             checkpoint = argv[++i];
+        } else if (!strcmp(argv[i], "--checkpoint-interval") && i + 1 < argc) {
+            snapshot_ms = wr_props_duration_ms(argv[++i]);
+            if (snapshot_ms < 0) {
+                fprintf(stderr, "weir run: bad --checkpoint-interval '%s'\n",
+                        argv[i]);
+                free(sets);
+                free(gens);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--reset-checkpoint")) {
             reset_checkpoint = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
@@ -330,7 +339,7 @@ int wr_cmd_run(int argc, char **argv)
                 stderr,
                 "usage: weir run [--threads K] [--batch-bytes N] "
                 "[--batch-interval D] [--until-caught-up] [--checkpoint DIR] "
-                "[--reset-checkpoint] [-c KEY=VALUE]... "
+                "[--checkpoint-interval D] [--reset-checkpoint] [-c KEY=VALUE]... "
                 "[--config FILE.properties] "
                 "[--datagen TOPIC=QUICKSTART[:COUNT[:RATE]]]... FILE.sql\n");
             free(sets);
@@ -464,6 +473,10 @@ int wr_cmd_run(int argc, char **argv)
         const char *it =
             wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
         int64_t idle = it ? wr_props_duration_ms(it) : 0;
+        const char *ci =
+            wr_catalog_get_prop(wr_engine_catalog(e), "checkpoint.interval");
+        if (snapshot_ms < 0)
+            snapshot_ms = ci ? wr_props_duration_ms(ci) : 10000;
         wr_runopts o = {
             .threads = threads,
             .interval = interval ? interval
@@ -478,6 +491,7 @@ int wr_cmd_run(int argc, char **argv)
                                                            "checkpoint.dir"),
             .definitions = (const char *const *)defs,
             .reset_checkpoint = reset_checkpoint,
+            .snapshot_ms = snapshot_ms < 0 ? 10000 : snapshot_ms,
             .batch_bytes = batch_bytes};
         if (o.interval < 0)
             o.interval = 0;

@@ -89,6 +89,10 @@ typedef struct rquery {
     int64_t next_batch;   /* id of the next batch (checkpoint, sinks) */
     int64_t sink_last;    /* the exactly-once sink's last committed batch */
     int64_t replayed;     /* batches replayed from the checkpoint */
+    int64_t snap_batch;   /* the batch of the latest state snapshot */
+    int64_t snap_at;      /* when it was taken (monotonic ms) */
+    bool torn;            /* a batch failed half-way: the state is not
+                             one to snapshot */
     bool batch_has_input; /* the batch being run reads something */
     bool async;           /* delivery.mode 'async': do not wait per batch */
     bool done;
@@ -832,6 +836,23 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
     return WEIR_OK;
 }
 
+/* Takes a snapshot of q's state after its last complete batch, which
+ * compacts the checkpoint (wr_ckpt_snapshot). */
+static weir_rc snapshot(runner *rn, rquery *q, weir_status *st)
+{
+    wr_buf b = WR_BUF_INIT;
+    int64_t batch = q->next_batch - 1;
+    weir_rc rc = wr_qrun_save(q->r, &b, st);
+    if (rc == WEIR_OK)
+        rc = wr_ckpt_snapshot(rn->ck, q->p->id, batch, b.s, b.len, st);
+    wr_buf_fini(&b);
+    if (rc == WEIR_OK) {
+        q->snap_batch = batch;
+        q->snap_at = wr_shell_mono_ms();
+    }
+    return rc;
+}
+
 /* One batch of query q at batch time btime: planned as usual, or, when
  * replay, the recorded batch fix[0..nfix) (done: it completed before),
  * whose output is dropped when it is already out (the exactly-once sink
@@ -956,6 +977,10 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     if (q->batch_has_input)
         q->next_batch = b + 1;
     q->suppress = false;
+    if (rn->ck && !replay && q->batch_has_input &&
+        wr_shell_mono_ms() - q->snap_at >= rn->o->snapshot_ms &&
+        (rc = snapshot(rn, q, st)) != WEIR_OK)
+        return rc;
     if (q->out.file)
         fflush(q->out.file);
     else
@@ -1109,7 +1134,72 @@ static weir_rc replay_one(void *ctx, int64_t b, int64_t btime, bool done,
         return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "interrupted");
     x->q->next_batch = b;
     x->redone += !done;
-    return run_batch(x->rn, x->q, btime, 0, sl, n, true, done, st);
+    weir_rc rc = run_batch(x->rn, x->q, btime, 0, sl, n, true, done, st);
+    x->q->torn = x->q->torn || rc != WEIR_OK;
+    return rc;
+}
+
+/* Puts the sources of a query at the positions of its snapshot (batch b;
+ * wr_ckpt_snapshot_get callback): a Kafka source plans an empty batch
+ * there, a line source resumes after its last slice. */
+static weir_rc seek_one(void *ctx, int64_t b, int64_t btime, bool done,
+                        const wr_ckslice *sl, int n, weir_status *st)
+{
+    rquery *q = ctx;
+    (void)b;
+    (void)btime;
+    (void)done;
+    weir_rc rc = WEIR_OK;
+    for (int i = 0; rc == WEIR_OK && i < q->p->nscan; i++) {
+        rscan *s = &q->sc[i];
+        wr_krange *at = calloc((size_t)n + 1, sizeof *at);
+        int na = 0;
+        if (!at)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        for (int j = 0; j < n; j++) {
+            if (sl[j].source != i)
+                continue;
+            if (s->ks) {
+                at[na++] = (wr_krange){sl[j].topic, sl[j].partition,
+                                       sl[j].until, sl[j].until, sl[j].until};
+            } else if (s->fs) {
+                const char *after = strstr(sl[j].topic, AFTER_SEP);
+                rc = after ? wr_lsource_restore(
+                                 s->fs, after + strlen(AFTER_SEP), st)
+                           : weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                             "%s: a damaged checkpoint "
+                                             "position",
+                                             q->p->scans[i].topic);
+            }
+        }
+        if (rc == WEIR_OK && s->ks && na)
+            rc = wr_ksource_plan_fixed(s->ks, at, na, &s->ranges, &s->nranges,
+                                       st);
+        s->ranges = NULL;
+        s->nranges = 0;
+        free(at);
+    }
+    return rc;
+}
+
+/* Loads q's state snapshot, if its checkpoint has one, and puts its
+ * sources where the snapshot's batch left them. */
+static weir_rc restore_snapshot(runner *rn, rquery *q, weir_status *st)
+{
+    int64_t batch;
+    void *state;
+    size_t n;
+    weir_rc rc = wr_ckpt_snapshot_get(rn->ck, q->p->id, &batch, &state, &n,
+                                      seek_one, q, st);
+    if (rc != WEIR_OK || !batch)
+        return rc;
+    rc = wr_qrun_load(q->r, state, n, st);
+    free(state);
+    q->next_batch = batch + 1;
+    q->snap_batch = batch;
+    q->snap_at = wr_shell_mono_ms();
+    return rc;
 }
 
 /* Opens the checkpoint of the run, registers query q in it (refusing a
@@ -1230,18 +1320,22 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
      * planned-but-incomplete batch is recomputed. */
     for (int i = 0; rc == 0 && rn.ck && i < n; i++) {
         replay_ctx x = {&rn, &qs[i], 0};
-        if (wr_ckpt_batches(rn.ck, qs[i].p->id, replay_one, &x, &st) !=
-            WEIR_OK) {
+        qs[i].snap_at = wr_shell_mono_ms();
+        if (restore_snapshot(&rn, &qs[i], &st) != WEIR_OK ||
+            wr_ckpt_batches(rn.ck, qs[i].p->id, replay_one, &x, &st) !=
+                WEIR_OK) {
             if (stopping(o))
                 break;
             fprintf(stderr, "weir run: %s: recovering from checkpoint %s: %s\n",
                     qs[i].p->id, o->checkpoint, st.msg);
             rc = 1;
-        } else if (qs[i].replayed) {
+        } else if (qs[i].replayed || qs[i].snap_batch) {
             fprintf(stderr,
-                    "weir: %s: recovered from checkpoint %s: %" PRId64
-                    " batches replayed, %" PRId64 " of them recomputed\n",
-                    qs[i].p->id, o->checkpoint, qs[i].replayed, x.redone);
+                    "weir: %s: recovered from checkpoint %s: state of batch "
+                    "%" PRId64 " loaded, %" PRId64 " batches replayed, "
+                    "%" PRId64 " of them recomputed\n",
+                    qs[i].p->id, o->checkpoint, qs[i].snap_batch,
+                    qs[i].replayed, x.redone);
         }
     }
     int64_t next = wr_shell_mono_ms();
@@ -1268,6 +1362,7 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             before += wr_qrun_stats(q->r)->records_in;
             if (run_batch(&rn, q, btime, sched, NULL, 0, false, false, &st) !=
                 WEIR_OK) {
+                q->torn = true;
                 if (stopping(o)) /* stopped while reading: uncommitted */
                     break;
                 fprintf(stderr, "weir run: %s: %s\n", q->p->id, st.msg);
@@ -1289,6 +1384,14 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
             nanosleep(&ts, NULL);
         }
     }
+    /* A last snapshot, so that the next run starts from it (a cron run
+     * replays nothing). Not after a batch that failed half-way. */
+    for (int i = 0; rn.ck && i < n; i++)
+        if (qs[i].r && !qs[i].torn && qs[i].next_batch - 1 > qs[i].snap_batch &&
+            snapshot(&rn, &qs[i], &st) != WEIR_OK) {
+            fprintf(stderr, "weir run: %s: %s\n", qs[i].p->id, st.msg);
+            rc = 1;
+        }
     if (!o->stop)
         stop_requested = 1; /* the generators stop too */
     for (int i = 0; i < o->ndatagen; i++) {

@@ -73,6 +73,11 @@ typedef struct wr_runopts {
     const char *checkpoint;
     const char *const *definitions;
     bool reset_checkpoint;
+    /* A snapshot of each query's state (which compacts the checkpoint) at
+     * most every snapshot_ms of processing (`--checkpoint-interval`, SET
+     * 'checkpoint.interval'; 0: after every batch), and at the end of a
+     * run. */
+    int64_t snapshot_ms;
 } wr_runopts;
 
 /* wr_run_stream's exit status when the checkpoint is in use by another
