@@ -243,7 +243,7 @@ weir_rc wr_ckpt_query(wr_ckpt *ck, const char *id, const char *definition,
     sqlite3_finalize(q);
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return dberr(ck, "read", st);
-    if (same)
+    if (same && !reset)
         return WEIR_OK;
     if (known && !reset)
         return weir_status_set(st, WEIR_E_BIND, WEIR_NOLOC,

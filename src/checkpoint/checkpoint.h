@@ -70,7 +70,8 @@ void wr_ckpt_close(wr_ckpt *ck);
 
 /* Registers query id with its definition: a new query is recorded; a
  * known one must have the same definition, else WEIR_E_BIND (a changed
- * query) unless reset, which forgets everything recorded for it. */
+ * query). With reset, everything recorded for it (batches, snapshot,
+ * positions) is forgotten first, whatever its definition. */
 weir_rc wr_ckpt_query(wr_ckpt *ck, const char *id, const char *definition,
                       bool reset, weir_status *st);
 

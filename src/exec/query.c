@@ -761,6 +761,16 @@ weir_rc wr_qrun_batch(wr_qrun *r, int si, const wr_record *recs, int n,
 #define SNAP_MAGIC 0x57524e53 /* "WRNS" */
 #define SNAP_VERSION 1
 
+/* FNV-1a over a snapshot: its last 8 bytes, so that damage is found
+ * before anything is read. */
+static uint64_t snap_sum(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 weir_rc wr_qrun_save(const wr_qrun *r, wr_buf *out, weir_status *st)
 {
     if (r->held)
@@ -793,6 +803,13 @@ weir_rc wr_qrun_save(const wr_qrun *r, wr_buf *out, weir_status *st)
         wr_tableop_save(r->table, out);
     if (r->wscan)
         wr_wscanop_save(r->wscan, out);
+    if (out->oom)
+        return nomem(st);
+    uint64_t h = snap_sum((const unsigned char *)out->s, out->len);
+    char sum[8];
+    for (int i = 0; i < 8; i++)
+        sum[i] = (char)(h >> (8 * i));
+    wr_buf_putn(out, sum, 8);
     return out->oom ? nomem(st) : WEIR_OK;
 }
 
@@ -802,9 +819,15 @@ weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st)
     wr_arena *ar = wr_arena_new(0);
     if (!ar)
         return nomem(st);
-    wr_snapr rd = {data, (const unsigned char *)data + n, ar, false, false};
+    size_t body = n >= 8 ? n - 8 : 0; /* before the checksum */
+    wr_snapr rd = {data, (const unsigned char *)data + body, ar, false, false};
     const char *why = NULL;
-    if (wr_snapr_int(&rd) != SNAP_MAGIC)
+    uint64_t h = 0;
+    for (int i = 0; n >= 8 && i < 8; i++)
+        h |= (uint64_t)((const unsigned char *)data)[body + i] << (8 * i);
+    if (n < 8 || h != snap_sum(data, body))
+        why = "damaged (its checksum does not match)";
+    else if (wr_snapr_int(&rd) != SNAP_MAGIC)
         why = "not a weir snapshot";
     else if (wr_snapr_int(&rd) != SNAP_VERSION)
         why = "written by another version of weir (format differs)";
@@ -853,7 +876,8 @@ weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st)
         return nomem(st);
     if (why)
         return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
-                               "cannot load the state snapshot of %s: %s",
+                               "cannot load the state snapshot of %s: %s "
+                               "(--reset-checkpoint starts the query over)",
                                p->id, why);
     return WEIR_OK;
 }
