@@ -286,6 +286,46 @@ TEST(nested_key)
                false, true);
 }
 
+/* Regression: a group key of type ARRAY pointed into the batch arena, so
+ * later batches printed empty or garbage arrays (and grouping compared
+ * freed memory). Each of the six arrays [v % 2, v % 3] must come out. */
+TEST(nested_key_kept)
+{
+    weir_status st;
+    weir_engine *e = weir_engine_new(&st);
+    weir_stmt *keep = NULL;
+    wr_qplan *plan = wr_engine_plan_first_query(
+        e,
+        "CREATE STREAM s (k STRING KEY, v INT, d DECIMAL(6,2), s STRING, a "
+        "ARRAY<INT>) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');"
+        "SELECT a, COUNT(*) AS c FROM s GROUP BY a EMIT CHANGES;",
+        "Q", &keep, &st);
+    if (!plan)
+        FAIL_AT("%s", st.msg);
+    static gen g;
+    static wr_record recs[NREC];
+    rnd_state = 7;
+    make_records(&g, recs);
+    wr_buf out = WR_BUF_INIT;
+    int rc = run(plan, recs, 3, 1, false, &out, NULL);
+    const char *o = wr_buf_str(&out);
+    int found = 0;
+    char want[16];
+    for (int x = 0; x < 2; x++)
+        for (int y = 0; y < 3; y++) {
+            snprintf(want, sizeof want, "[%d,%d]", x, y);
+            found += strstr(o, want) != NULL;
+        }
+    bool empty = strstr(o, "[]") != NULL;
+    wr_buf_fini(&out);
+    wr_plan_free(plan);
+    weir_stmt_free(keep);
+    weir_engine_free(e);
+    CHECK_INT(rc, ==, 0);
+    CHECK_INT(found, ==, 6);
+    CHECK(!empty);
+}
+
 TEST(processing_time)
 {
     check_case("SELECT k, COUNT(*) AS c, SUM(v) AS s, MIN(s) AS m FROM s "
@@ -294,8 +334,12 @@ TEST(processing_time)
                true, true);
 }
 
-const wr_test_case wr_tests_snapshot[] = {
-    TEST_ENTRY(processing_time), TEST_ENTRY(tumbling_changes),
-    TEST_ENTRY(hopping_final),   TEST_ENTRY(session),
-    TEST_ENTRY(count_windows),   TEST_ENTRY(unwindowed_having),
-    TEST_ENTRY(nested_key),      {NULL, NULL}};
+const wr_test_case wr_tests_snapshot[] = {TEST_ENTRY(processing_time),
+                                          TEST_ENTRY(nested_key_kept),
+                                          TEST_ENTRY(tumbling_changes),
+                                          TEST_ENTRY(hopping_final),
+                                          TEST_ENTRY(session),
+                                          TEST_ENTRY(count_windows),
+                                          TEST_ENTRY(unwindowed_having),
+                                          TEST_ENTRY(nested_key),
+                                          {NULL, NULL}};
