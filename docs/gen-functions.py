@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Generate docs/functions.md from the function registry in src/common/func.c.
+"""Generate docs/functions.md from the function registry in src/common/func.c
+and the examples in docs/function-examples.txt.
 
 The registry is a C table of SCALAR(...) and AGG(...) entries, each with the
 function's name, argument counts, flags, signature table, synopsis and
 description (see src/common/func.h). This script reads those entries, without
-compiling anything, and writes a Markdown reference: one table of aggregate
-functions and one of scalar functions, in name order.
+compiling anything, and the examples file (its format is described at its
+top), and writes a Markdown reference: for aggregate and for scalar
+functions, a summary table, then a section per function, in name order, with
+its signatures, examples and their results, and an error. docs/check-functions
+runs the examples through weir.
 
 Usage (from the repository root):
   docs/gen-functions.py                      print the Markdown to stdout
@@ -23,6 +27,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SRC = os.path.join(HERE, "..", "src", "common", "func.c")
+DEFAULT_EXAMPLES = os.path.join(HERE, "function-examples.txt")
 
 # Macro -> (kind, index of the synopsis argument, index of the description).
 MACROS = {
@@ -171,31 +176,173 @@ def read_registry(path):
     return entries
 
 
+class FnExamples:
+    """The examples of one function, from docs/function-examples.txt."""
+
+    def __init__(self, name, line):
+        self.name = name      # upper case, as in the registry
+        self.line = line      # line of the [NAME] header
+        self.cols = []        # [(column, type)] of the input rows
+        self.rows = []        # [[SQL literal text, ...]] one list per row
+        self.input_line = 0   # line of the input line
+        self.examples = []    # [(line, expression, result)]
+        self.errors = []      # [(line, expression, message)]
+        self.notes = []       # [text]
+
+
+def split_top(text, sep=","):
+    """Split text at sep outside quotes and parentheses; strip the parts."""
+    parts, cur, depth, i = [], [], 0, 0
+    while i < len(text):
+        c = text[i]
+        if c in "'\"`":
+            j = i + 1
+            while j < len(text):
+                if text[j] == c:
+                    if j + 1 < len(text) and text[j + 1] == c:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            cur.append(text[i:j + 1])
+            i = j + 1
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == sep and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur).strip())
+    return parts
+
+
+def read_examples(path):
+    """Return {NAME: FnExamples} from the examples file. Raises ValueError
+    on a malformed line."""
+    blocks = {}
+    cur = None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for n, raw in enumerate(lines, 1):
+        ln = raw.strip()
+        if not ln or ln.startswith("#"):
+            continue
+
+        def bad(why):
+            return ValueError("%s:%d: %s" % (path, n, why))
+        m = re.match(r"^\[(\w+)\]$", ln)
+        if m:
+            name = m.group(1).upper()
+            if name in blocks:
+                raise bad("second block for %s" % name)
+            cur = blocks[name] = FnExamples(name, n)
+            continue
+        if cur is None:
+            raise bad("a line before the first [NAME]")
+        if ln.startswith("note:"):
+            cur.notes.append(ln[5:].strip())
+            continue
+        m = re.match(r"^input\s*\((.*?)\)\s*:(.*)$", ln)
+        if m:
+            cur.input_line = n
+            for col in split_top(m.group(1)):
+                parts = col.split(None, 1)
+                if len(parts) != 2:
+                    raise bad("input column %r: expected NAME TYPE" % col)
+                cur.cols.append((parts[0], parts[1]))
+            for row in split_top(m.group(2)):
+                if row.startswith("(") and row.endswith(")"):
+                    vals = split_top(row[1:-1])
+                else:
+                    vals = [row]
+                if len(vals) != len(cur.cols):
+                    raise bad("row %s: %d values for %d columns" %
+                              (row, len(vals), len(cur.cols)))
+                cur.rows.append(vals)
+            continue
+        if " => " not in ln:
+            raise bad("expected EXPR => RESULT, error EXPR => MESSAGE, "
+                      "input (...): ... or note: ...")
+        is_error = ln.startswith("error ")
+        expr, result = (x.strip() for x in
+                        (ln[6:] if is_error else ln).split(" => ", 1))
+        (cur.errors if is_error else cur.examples).append((n, expr, result))
+    return blocks
+
+
 def cell(s):
     return s.replace("|", "\\|")
 
 
-def render(entries):
+def code(s):
+    """s as inline code in a table cell."""
+    return "`%s`" % cell(s)
+
+
+def render_function(w, e, ex):
+    """Write the section of registry entry e with its examples ex (an
+    FnExamples, or None)."""
+    name, _, _, _, flags, syn, desc, sg = e
+    w("### " + name)
+    w("")
+    extra = ""
+    if "WR_FN_NONDETERMINISTIC" in flags:
+        extra = " *Non-deterministic.*"
+    w("`%s`: %s%s" % (syn, desc, extra))
+    w("")
+    w("Signatures (argument types → result): %s." %
+      ", ".join("`%s`" % x for x in sg))
+    w("")
+    if ex is None:
+        return
+    if ex.cols:
+        w("Input rows `(%s)`, in this order: %s." %
+          (", ".join("%s %s" % c for c in ex.cols),
+           ", ".join("`%s`" % (v[0] if len(v) == 1 else
+                               "(%s)" % ", ".join(v)) for v in ex.rows)))
+        w("")
+    if ex.examples:
+        w("| Example | Result |")
+        w("|---|---|")
+        for _, expr, result in ex.examples:
+            w("| %s | %s |" % (code(expr), code(result)))
+        w("")
+    for note in ex.notes:
+        w(note)
+        w("")
+    for _, expr, msg in ex.errors:
+        w("Error: `%s` is rejected with \"%s\"" % (expr, msg))
+        w("")
+
+
+def render(entries, examples):
     out = []
     w = out.append
     w("# Functions")
     w("")
-    w("<!-- Generated by docs/gen-functions.py from src/common/func.c; "
-      "do not edit. -->")
+    w("<!-- Generated by docs/gen-functions.py from src/common/func.c and "
+      "docs/function-examples.txt; do not edit. -->")
     w("")
-    w("Every built-in function weir knows, with its synopsis and what it "
-      "returns. This file is generated from the function registry "
-      "(`src/common/func.c`): regenerate it with "
-      "`docs/gen-functions.py -o docs/functions.md` after changing the "
-      "registry.")
+    w("Every built-in function weir knows, with its synopsis, signatures, "
+      "examples and an error. This file is generated from the function "
+      "registry (`src/common/func.c`) and the examples in "
+      "`docs/function-examples.txt`: regenerate it with "
+      "`docs/gen-functions.py -o docs/functions.md` after changing either.")
     w("")
     w("Function names are case-insensitive. The binder checks every call "
       "against the function's signatures with ksqlDB's rules (see "
       "[Function calls](sql.md#function-calls) in the SQL reference): an "
       "exact match first, then, for scalar functions only, implicit "
-      "numeric widening INT → BIGINT → DECIMAL → DOUBLE. In this milestone "
-      "functions are resolved and type-checked; they are evaluated by the "
-      "engine of the next milestone.")
+      "numeric widening INT → BIGINT → DECIMAL → DOUBLE. A call that fits "
+      "no signature is rejected by `weir check` with \"Function 'name' "
+      "does not accept parameters (TYPES).\" The engine evaluates every "
+      "function with ksqlDB's semantics; a function that fails for a row "
+      "gives NULL for that row and counts an expression error.")
     w("")
     aggs = [e for e in entries if e[1] == "aggregate"]
     scalars = [e for e in entries if e[1] == "scalar"]
@@ -207,6 +354,16 @@ def render(entries):
       "for zero or more further arguments of type X (the synopsis gives "
       "how many arguments the function takes). A bare `NULL` argument fits "
       "any parameter.")
+    w("")
+    w("**Examples.** `docs/check-functions` runs every example through "
+      "weir, as `SELECT <example> FROM t`: for a scalar function over a "
+      "stream `t` of one row; for an aggregate over the input rows shown, "
+      "as one group. Results are written as weir prints them: `'text'` "
+      "for a STRING, numbers as printed (a DECIMAL keeps its scale: "
+      "`1.50`), `NULL`, `TRUE`, `FALSE`, `[a, b]` for an ARRAY, "
+      "`{'k': v}` for a MAP; a TIMESTAMP prints as epoch milliseconds, a "
+      "DATE as days since the epoch. It also checks that `weir check` "
+      "rejects each error example with the message shown.")
     w("")
     for title, rows, note in (
         ("Aggregate functions", aggs,
@@ -221,17 +378,14 @@ def render(entries):
         w("")
         w(note)
         w("")
-        w("| Name | Synopsis | Description | Signatures (argument types → "
-          "result) |")
-        w("|---|---|---|---|")
-        for name, _, _, _, flags, syn, desc, sg in sorted(rows):
-            extra = ""
-            if "WR_FN_NONDETERMINISTIC" in flags:
-                extra = " *Non-deterministic.*"
-            types = "<br>".join("`%s`" % cell(x) for x in sg)
-            w("| %s | `%s` | %s%s | %s |" % (name, cell(syn), cell(desc),
-                                             extra, types))
+        w("| Name | Synopsis | Description |")
+        w("|---|---|---|")
+        for e in sorted(rows):
+            w("| [%s](#%s) | %s | %s |" % (e[0], e[0].lower(), code(e[5]),
+                                         cell(e[6])))
         w("")
+        for e in sorted(rows):
+            render_function(w, e, examples.get(e[0]))
     return "\n".join(out)
 
 
@@ -241,12 +395,21 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", nargs="?", default=DEFAULT_SRC,
                     help="path of func.c (default: src/common/func.c)")
+    ap.add_argument("--examples", default=DEFAULT_EXAMPLES,
+                    help="the examples file (default: "
+                    "docs/function-examples.txt)")
     ap.add_argument("-o", "--output", help="write to this file")
     ap.add_argument("--check", metavar="FILE",
                     help="exit 1 if FILE differs from the generated text")
     args = ap.parse_args(argv)
     try:
-        md = render(read_registry(args.source))
+        entries = read_registry(args.source)
+        examples = read_examples(args.examples)
+        unknown = sorted(set(examples) - set(e[0] for e in entries))
+        if unknown:
+            raise ValueError("%s: no function %s in the registry" %
+                             (args.examples, ", ".join(unknown)))
+        md = render(entries, examples)
     except (OSError, ValueError, IndexError) as e:
         print("gen-functions: %s" % e, file=sys.stderr)
         return 2

@@ -54,10 +54,26 @@ add_test(NAME docs_functions
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/gen-functions.py
           --check ${PROJECT_SOURCE_DIR}/docs/functions.md)
 set_tests_properties(docs_functions PROPERTIES LABELS conformance TIMEOUT 60)
+# Every function has examples and an error in docs/function-examples.txt
+# (rendered into functions.md): the examples, run by weir, give the results
+# shown, and weir check rejects the errors with the messages shown.
+add_test(NAME docs_function_examples
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/check-functions
+          --weir $<TARGET_FILE:weir> --require-all)
+set_tests_properties(docs_function_examples PROPERTIES LABELS conformance
+  TIMEOUT 120)
+# The reference documents every statement, clause, type, function and
+# property that the source defines, each with an example and an error.
+add_test(NAME docs_reference
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/docs/check-reference
+          --weir $<TARGET_FILE:weir>
+          ${PROJECT_SOURCE_DIR}/docs/sql.md ${PROJECT_SOURCE_DIR}/docs/functions.md)
+set_tests_properties(docs_reference PROPERTIES LABELS conformance TIMEOUT 120)
 
 # A sanitizer report must never pass for "the statement was rejected"
 # (exit status 1): give ASan and UBSan exit statuses of their own.
-set(_weir_conf_tests golden docs_examples)
+set(_weir_conf_tests golden docs_examples docs_function_examples
+    docs_reference)
 if(TEST conformance_qtt)
   list(APPEND _weir_conf_tests conformance_qtt)
 endif()

@@ -361,7 +361,7 @@ static const fn_def defs[] = {
         "COUNT(*) | COUNT([DISTINCT] col)",
         "Counts the rows of the group, or the non-NULL values of col."),
     AGG("COUNT_DISTINCT", 1, 1, 0, 0u, sg_count_distinct, "COUNT_DISTINCT(col)",
-        "Returns the approximate number of distinct values of col."),
+        "Returns the number of distinct non-NULL values of col."),
     SCALAR("DATETOSTRING", 2, 2, 0, sg_date_to_string,
            "DATETOSTRING(days, format)",
            "Formats a number of days since the epoch with a Java date "
@@ -416,7 +416,8 @@ static const fn_def defs[] = {
            "Removes leading whitespace from s."),
     SCALAR("MASK", 1, 5, 0, sg_mask,
            "MASK(s [, upper [, lower [, digit [, other]]]])",
-           "Replaces every letter and digit of s with a mask character."),
+           "Replaces each character of s with the mask of its kind: upper, "
+           "lower, digit or other."),
     SCALAR("MASK_KEEP_LEFT", 2, 6, 0, sg_mask_n,
            "MASK_KEEP_LEFT(s, n [, upper [, lower [, digit [, other]]]])",
            "Masks all but the first n characters of s."),

@@ -43,7 +43,8 @@ static const wr_prop_def defs[] = {
      "ROWTIME is the time of the micro-batch that reads the record "
      "(Spark Streaming's batch time), not the record's timestamp."},
     {"QUERY_ID", WR_PK_STRING, WR_PROP_INSERT,
-     "Id of the persistent query INSERT INTO starts."},
+     "ksqlDB's id for the query INSERT INTO starts; accepted, but weir "
+     "names it INSERTQUERY_<n>."},
     {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},
     {"SOCKET", WR_PK_STRING, WR_PROP_SOURCE,
      "Read lines from a TCP server at 'host:port' (Spark's "
