@@ -1351,8 +1351,12 @@ static bool by_value(const wr_agg *a)
 
 bool wr_agg_save(const wr_agg *a, const void *state, wr_buf *b)
 {
-    if (flat(a)) {
-        wr_snap_bytes(b, state, a->size);
+    if (flat(a)) { /* 8-byte words as varints: counts take a byte or two */
+        for (size_t i = 0; i < a->size; i += 8) {
+            int64_t w;
+            memcpy(&w, (const char *)state + i, 8);
+            wr_snap_int(b, w);
+        }
     } else if (by_value(a)) {
         const st_val *s = state;
         wr_snap_int(b, s->has);
@@ -1382,14 +1386,11 @@ bool wr_agg_load(const wr_agg *a, void *state, wr_snapr *r)
 {
     wr_datum d;
     if (flat(a)) {
-        int32_t n;
-        const char *p = wr_snapr_bytes(r, &n);
-        if (r->bad || (size_t)n != a->size) {
-            r->bad = true;
-            return false;
+        for (size_t i = 0; i < a->size; i += 8) {
+            int64_t w = wr_snapr_int(r);
+            memcpy((char *)state + i, &w, 8);
         }
-        memcpy(state, p, a->size);
-        return true;
+        return !r->bad;
     }
     if (by_value(a)) {
         st_val *s = state;
