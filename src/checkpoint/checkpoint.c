@@ -108,22 +108,22 @@ static weir_rc setup(wr_ckpt *ck, weir_status *st)
     sqlite3_finalize(q);
     if (n == 0 &&
         exec(ck,
-                    "BEGIN;"
-                    "CREATE TABLE weir_meta (key TEXT PRIMARY KEY, value "
-                    "TEXT);"
-                    "INSERT INTO weir_meta VALUES ('version', '" VERSION "');"
-                    "CREATE TABLE weir_queries (query_id TEXT PRIMARY KEY, "
-                    "definition TEXT);"
-                    "CREATE TABLE weir_batches (query_id TEXT, batch "
-                    "INTEGER, btime INTEGER, done INTEGER, PRIMARY KEY "
-                    "(query_id, batch));"
-                    "CREATE TABLE weir_slices (query_id TEXT, batch INTEGER, "
-                    "source INTEGER, topic TEXT, partition INTEGER, "
-                    "from_offset INTEGER, until_offset INTEGER);"
-                    "CREATE INDEX weir_slices_batch ON weir_slices "
-                    "(query_id, batch);"
-                    "COMMIT;",
-                    st) != WEIR_OK)
+             "BEGIN;"
+             "CREATE TABLE weir_meta (key TEXT PRIMARY KEY, value "
+             "TEXT);"
+             "INSERT INTO weir_meta VALUES ('version', '" VERSION "');"
+             "CREATE TABLE weir_queries (query_id TEXT PRIMARY KEY, "
+             "definition TEXT);"
+             "CREATE TABLE weir_batches (query_id TEXT, batch "
+             "INTEGER, btime INTEGER, done INTEGER, PRIMARY KEY "
+             "(query_id, batch));"
+             "CREATE TABLE weir_slices (query_id TEXT, batch INTEGER, "
+             "source INTEGER, topic TEXT, partition INTEGER, "
+             "from_offset INTEGER, until_offset INTEGER);"
+             "CREATE INDEX weir_slices_batch ON weir_slices "
+             "(query_id, batch);"
+             "COMMIT;",
+             st) != WEIR_OK)
         return st->code;
     const char *v = NULL;
     if (sqlite3_prepare_v2(ck->db,
@@ -533,8 +533,7 @@ weir_rc wr_ckpt_snapshot_get(wr_ckpt *ck, const char *id, int64_t *batch,
         const void *blob = sqlite3_column_blob(q, 1);
         *state = malloc(len ? len : 1);
         if (!*state) {
-            rc = weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                 "out of memory");
+            rc = weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
         } else {
             if (len)
                 memcpy(*state, blob, len);

@@ -345,7 +345,6 @@ bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
 
 /* ---- kept values: deep copies in one block -------------------------- */
 
-
 static bool is_var(wr_type_kind k)
 {
     return k == WR_T_STRING || k == WR_T_BYTES || k == WR_T_ARRAY ||

@@ -20,6 +20,12 @@
  * produced again (reported, with a backoff) until they are in; a
  * permanent error fails the batch with its topic, partition and reason.
  *
+ * Interrupts: the waiting loops of a source or sink (broker outages,
+ * fetches, delivery retries) watch a flag of the source's or sink's own
+ * (wr_ksource_set_interrupt, wr_ksink_set_interrupt), set by the query
+ * that owns it; there is no process-wide interrupt, so the shell's ^C on
+ * a push query leaves the background queries' clients alone.
+ *
  * Secrets: property values whose names contain "password", "secret" or
  * "keytab" are printed as [hidden] (wr_kafka_prop_shown).
  */
@@ -46,11 +52,6 @@ rd_kafka_conf_t *wr_kafka_conf(const wr_catalog *cat, bool producer,
  * one, 0 for the others. */
 int wr_kafka_prop_kind(const char *key);
 
-/* A flag the waiting loops of the Kafka clients watch (metadata retries,
- * fetches): once it is set they give up with WEIR_E_IO "interrupted".
- * NULL: none. */
-void wr_kafka_set_interrupt(volatile int *flag);
-bool wr_kafka_interrupted(void);
 /* Whether a client met a failure that retrying will not cure (failed
  * authentication, a fatal producer error); msg gets it. The waiting loops
  * give up with it. */
@@ -157,6 +158,15 @@ int64_t wr_ksource_committed(const wr_ksource *s, const char *topic,
 rd_kafka_consumer_group_metadata_t *
 wr_ksource_group_metadata(const wr_ksource *s);
 
+/* The flag that interrupts s's waiting loops (metadata retries while the
+ * brokers are away, fetches): once *flag is non-zero they give up with
+ * WEIR_E_IO "interrupted". The flag belongs to the query that reads s
+ * (its ^C or TERMINATE flag), so that stopping one query never interrupts
+ * another's Kafka clients. Borrows flag until the source is closed or
+ * the flag is replaced; NULL (the default): never interrupted. The flag
+ * may be set from another thread or a signal handler. */
+void wr_ksource_set_interrupt(wr_ksource *s, volatile int *flag);
+
 /* Total records waiting (high watermark - position) over the partitions
  * of the last plan. */
 int64_t wr_ksource_lag(const wr_ksource *s);
@@ -200,6 +210,12 @@ weir_rc wr_ksink_commit(wr_ksink *k,
                         const rd_kafka_consumer_group_metadata_t *cgmd,
                         weir_status *st);
 void wr_ksink_abort(wr_ksink *k);
+
+/* The flag that interrupts k's retry waits (wr_ksink_flush), as for
+ * wr_ksource_set_interrupt: it belongs to the query (or generator) that
+ * writes through k. Borrows flag until the sink is closed or the flag is
+ * replaced; NULL (the default): never interrupted. */
+void wr_ksink_set_interrupt(wr_ksink *k, volatile int *flag);
 
 /* Waits for every delivery report of what was put since the last flush,
  * producing failed records again (after a backoff, reported on stderr)

@@ -9,19 +9,8 @@
 #include <stdio.h>
 #include <strings.h>
 
-static volatile int *interrupt_flag;
 static pthread_mutex_t fatal_mu = PTHREAD_MUTEX_INITIALIZER;
 static char fatal_msg[600]; /* a failure no retry will cure, or "" */
-
-void wr_kafka_set_interrupt(volatile int *flag)
-{
-    interrupt_flag = flag;
-}
-
-bool wr_kafka_interrupted(void)
-{
-    return interrupt_flag && *interrupt_flag;
-}
 
 bool wr_kafka_fatal(char *msg, size_t n)
 {

@@ -13,10 +13,11 @@
  * failed after librdkafka's own retries (a message timeout during a long
  * outage, retriable broker errors) is kept, reported with its
  * topic[partition] and reason, and produced again after a backoff, until
- * it is delivered or the run is interrupted: the batch completes only
- * when all of it is in, so nothing is silently lost (a retried record may
- * land after later ones of its partition). A permanent error (record too
- * large, authorization, an invalid record) fails the batch, naming
+ * it is delivered or the sink's owner interrupts it (its own flag,
+ * wr_ksink_set_interrupt): the batch completes only when all of it is
+ * in, so nothing is silently lost (a retried record may land after later
+ * ones of its partition). A permanent error (record too large,
+ * authorization, an invalid record) fails the batch, naming
  * topic[partition] and the reason; the driver then does not commit it.
  *
  * Memory: librdkafka copies each record (RD_KAFKA_MSG_F_COPY); the sink
@@ -51,6 +52,7 @@ struct wr_ksink {
     int rounds;          /* consecutive retry rounds (the backoff) */
     bool txn;            /* transactional (transactional.id set) */
     bool in_txn;         /* a transaction is open */
+    volatile int *intr;  /* the owner's interrupt flag, or NULL */
 };
 
 /* Whether a failed delivery is worth trying again: not when the record
@@ -379,6 +381,11 @@ static weir_rc outcome(wr_ksink *k, weir_status *st)
     return rc;
 }
 
+void wr_ksink_set_interrupt(wr_ksink *k, volatile int *flag)
+{
+    k->intr = flag;
+}
+
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
 {
     for (;;) {
@@ -408,7 +415,7 @@ weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
             ms = 30000;
         k->rounds++;
         for (int64_t t = 0; t < ms; t += 100) {
-            if (wr_kafka_interrupted()) {
+            if (k->intr && *k->intr) {
                 weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
                                 "interrupted while retrying %d failed "
                                 "deliveries (first %s)",

@@ -68,8 +68,15 @@ struct wr_ksource {
     int nmsg, cmsg;
     wr_record *recs;
     int crec;
-    int64_t seq; /* records handed out so far */
+    int64_t seq;        /* records handed out so far */
+    volatile int *intr; /* the owning query's interrupt flag, or NULL */
 };
+
+/* Whether the query that owns s asked its Kafka waits to give up. */
+static bool interrupted(const wr_ksource *s)
+{
+    return s->intr && *s->intr;
+}
 
 static char *dupstr(const char *s)
 {
@@ -169,6 +176,11 @@ static void release_batch(wr_ksource *s)
     s->nmsg = 0;
 }
 
+void wr_ksource_set_interrupt(wr_ksource *s, volatile int *flag)
+{
+    s->intr = flag;
+}
+
 void wr_ksource_close(wr_ksource *s)
 {
     if (!s)
@@ -245,7 +257,7 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
         /* Short rounds, so that a stop or a fatal error is seen soon. */
         e = rd_kafka_metadata(s->rk, s->pattern, rkt, &md, 2000);
         rd_kafka_poll(s->rk, 0); /* errors: authentication, fatal */
-        if (!e || s->np || wr_kafka_interrupted() ||
+        if (!e || s->np || interrupted(s) ||
             wr_kafka_fatal(fatal, sizeof fatal))
             break;
         if (tries % 5 != 4)
@@ -264,7 +276,7 @@ static weir_rc discover(wr_ksource *s, weir_status *st)
             return WEIR_OK;
         return weir_status_set(
             st, WEIR_E_IO, WEIR_NOLOC, "Kafka metadata for '%s': %s", s->topic,
-            wr_kafka_interrupted() ? "interrupted" : rd_kafka_err2str(e));
+            interrupted(s) ? "interrupted" : rd_kafka_err2str(e));
     }
     rd_kafka_topic_partition_list_t *fresh =
         rd_kafka_topic_partition_list_new(8);
@@ -691,7 +703,7 @@ static weir_rc fill(wr_ksource *s, kpart *k, weir_status *st)
     int64_t t0 = mono_ms(), said = t0;
     while (!k->complete) {
         char fatal[512];
-        if (wr_kafka_interrupted())
+        if (interrupted(s))
             return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
                                    "interrupted while fetching %s[%d]",
                                    k->topic, (int)k->partition);

@@ -180,8 +180,13 @@ weir_rc weir_stmt_apply(weir_stmt *s, weir_status *st)
     if (b->query_kind) {
         wr_buf sql = WR_BUF_INIT;
         wr_buf_putn(&sql, s->sql + s->ast->loc.off, (size_t)s->ast->loc.len);
+        /* What it reads: DROP refuses those while it is registered. */
+        const char *reads[64];
+        int nreads = 0;
+        for (int i = 0; b->query && i < b->query->nsrc && nreads < 64; i++)
+            reads[nreads++] = b->query->srcs[i].name;
         const char *id = wr_catalog_add_query(cat, b->query_kind, b->sink_name,
-                                              wr_buf_str(&sql));
+                                              wr_buf_str(&sql), reads, nreads);
         wr_buf_fini(&sql);
         if (!id)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,

@@ -764,9 +764,9 @@ static bool upd_set(const wr_agg *a, void *const *states, const wr_col *c,
         if (s->n >= limit)
             continue;
         if (!wr_datum_keep(a->arg, &x, &y) || !set_add(a, s, &y, h,
-                                              hist  ? 1
-                                              : seq ? seq[k]
-                                                    : 0))
+                                                       hist  ? 1
+                                                       : seq ? seq[k]
+                                                             : 0))
             return false;
     }
     return true;
@@ -1001,7 +1001,8 @@ static bool merge_set(const wr_agg *a, st_coll *dst, const st_coll *src)
         if (hist && dst->n >= a->n)
             continue;
         wr_datum y;
-        if (!wr_datum_keep(a->arg, &x->d, &y) || !set_add(a, dst, &y, x->h, x->seq))
+        if (!wr_datum_keep(a->arg, &x->d, &y) ||
+            !set_add(a, dst, &y, x->h, x->seq))
             return false;
     }
     return true;

@@ -853,9 +853,9 @@ weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st)
         r->done = wr_snapr_range(&rd, 0, 1);
         r->now = wr_snapr_int(&rd);
         int ops = (int)wr_snapr_range(&rd, 0, 15);
-        if (!rd.bad && ops != ((r->agg != NULL) | (r->join != NULL) << 1 |
-                               (r->table != NULL) << 2 |
-                               (r->wscan != NULL) << 3))
+        if (!rd.bad &&
+            ops != ((r->agg != NULL) | (r->join != NULL) << 1 |
+                    (r->table != NULL) << 2 | (r->wscan != NULL) << 3))
             why = "saved by another query";
     }
     if (!why && !rd.bad && r->agg)

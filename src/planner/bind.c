@@ -3049,6 +3049,47 @@ static bool query_exists(const wr_catalog *cat, const char *id)
     return false;
 }
 
+/* Appends ", "-separated ids to buf[n] at *used (what does not fit is
+ * cut with "..."). */
+static void add_id(char *buf, size_t n, size_t *used, const char *id)
+{
+    if (*used >= n - 1)
+        return;
+    int w = snprintf(buf + *used, n - *used, "%s%s", *used ? ", " : "", id);
+    if (w < 0 || (size_t)w >= n - *used) {
+        snprintf(buf + (n > 4 ? n - 4 : 0), n > 4 ? 4 : n, "...");
+        *used = n - 1;
+    } else {
+        *used += (size_t)w;
+    }
+}
+
+/* DROP of src: refused while a registered persistent query reads it or
+ * writes into it, naming them in ksqlDB's words (one line instead of
+ * ksqlDB's four). TERMINATE unregisters a query. */
+static weir_rc check_drop(binder *b, const wr_stmt *s, const wr_source *src)
+{
+    char rd[80] = "", wr[80] = "";
+    size_t nrd = 0, nwr = 0;
+    for (int i = 0; i < wr_catalog_query_count(b->cat); i++) {
+        const wr_query_def *qd = wr_catalog_query_at(b->cat, i);
+        for (int k = 0; k < qd->nreads; k++)
+            if (!strcmp(qd->reads[k], src->name)) {
+                add_id(rd, sizeof rd, &nrd, qd->id);
+                break;
+            }
+        if (!strcmp(qd->sink, src->name))
+            add_id(wr, sizeof wr, &nwr, qd->id);
+    }
+    if (!nrd && !nwr)
+        return WEIR_OK;
+    return err(b, s->name.loc, WEIR_E_CATALOG,
+               "Cannot drop %s. The following queries read from this "
+               "source: [%s]. The following queries write into this source: "
+               "[%s]. You need to terminate them before dropping %s.",
+               src->name, rd, wr, src->name);
+}
+
 static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
 {
     b->stmt = s;
@@ -3082,16 +3123,7 @@ static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
                        "was DROP %s",
                        src->table ? "TABLE" : "STREAM",
                        s->table ? "TABLE" : "STREAM");
-        for (int i = 0; i < wr_catalog_query_count(b->cat); i++) {
-            const wr_query_def *qd = wr_catalog_query_at(b->cat, i);
-            if (!strcmp(qd->sink, src->name) && src->query_id &&
-                !strcmp(qd->id, src->query_id))
-                return err(b, s->name.loc, WEIR_E_CATALOG,
-                           "Cannot drop %s. The following queries write into "
-                           "this source: [%s]. You need to terminate them "
-                           "before dropping %s.",
-                           src->name, qd->id, src->name);
-        }
+        TRY(check_drop(b, s, src));
         out->drop = src->name;
         return WEIR_OK;
     }

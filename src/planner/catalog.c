@@ -155,7 +155,8 @@ const wr_source *wr_catalog_at(const wr_catalog *cat, int i)
 }
 
 const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
-                                 const char *sink, const char *sql)
+                                 const char *sink, const char *sql,
+                                 const char *const *reads, int nreads)
 {
     if (cat->nq == cat->qcap) {
         int cap = cat->qcap ? cat->qcap * 2 : 8;
@@ -172,8 +173,22 @@ const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
         q->id = wr_arena_printf(cat->ar, "%s_%s_%d", kind, sink, cat->qseq);
     q->sink = wr_arena_strdup(cat->ar, sink);
     q->sql = wr_arena_strdup(cat->ar, sql ? sql : "");
-    if (!q->id || !q->sink || !q->sql)
+    q->reads = nreads > 0
+                   ? wr_arena_alloc(cat->ar, sizeof *q->reads * (size_t)nreads)
+                   : NULL;
+    q->nreads = 0;
+    if (!q->id || !q->sink || !q->sql || (nreads > 0 && !q->reads))
         return NULL;
+    for (int i = 0; i < nreads; i++) {
+        bool seen = false;
+        for (int k = 0; k < q->nreads && !seen; k++)
+            seen = !strcmp(q->reads[k], reads[i]);
+        if (seen)
+            continue;
+        if (!(q->reads[q->nreads] = wr_arena_strdup(cat->ar, reads[i])))
+            return NULL;
+        q->nreads++;
+    }
     cat->nq++;
     cat->qseq++;
     return q->id;

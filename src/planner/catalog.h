@@ -76,9 +76,11 @@ typedef struct wr_source {
 
 /* A persistent query (CREATE ... AS SELECT, INSERT INTO ... SELECT). */
 typedef struct wr_query_def {
-    const char *id;   /* CSAS_<SINK>_<n>, CTAS_<SINK>_<n>, INSERTQUERY_<n> */
-    const char *sink; /* target source name */
-    const char *sql;  /* statement text */
+    const char *id;     /* CSAS_<SINK>_<n>, CTAS_<SINK>_<n>, INSERTQUERY_<n> */
+    const char *sink;   /* target source name */
+    const char *sql;    /* statement text */
+    const char **reads; /* the sources it reads (FROM, JOIN), each once */
+    int nreads;         /* their count */
 } wr_query_def;
 
 typedef struct wr_catalog wr_catalog;
@@ -109,10 +111,15 @@ void wr_catalog_drop(wr_catalog *cat, const char *name);
 int wr_catalog_count(const wr_catalog *cat);
 const wr_source *wr_catalog_at(const wr_catalog *cat, int i);
 
-/* Registers a persistent query; returns its id (owned by the catalog) or
- * NULL when out of memory. kind is "CSAS", "CTAS" or "INSERTQUERY". */
+/* Registers a persistent query writing sink and reading the sources
+ * reads[0..nreads) (names copied, duplicates kept once); returns its id
+ * (owned by the catalog) or NULL when out of memory. kind is "CSAS",
+ * "CTAS" or "INSERTQUERY". Borrows every argument. While it is
+ * registered, neither its sink nor what it reads can be dropped (the
+ * binder refuses DROP, as ksqlDB does). */
 const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
-                                 const char *sink, const char *sql);
+                                 const char *sink, const char *sql,
+                                 const char *const *reads, int nreads);
 /* Removes the query with this id (case-insensitive), or every query when
  * id is NULL. Returns the number removed. */
 int wr_catalog_drop_query(wr_catalog *cat, const char *id);

@@ -11,8 +11,11 @@
  * the statistics under `mu`.
  *
  * Stopping: wr_runopts.stop points at the query's own flag, so the loop
- * neither installs signal handlers nor reacts to the shell's ^C. TERMINATE
- * sets the flag and joins the thread; the loop finishes its batch first.
+ * neither installs signal handlers nor reacts to the shell's ^C; its
+ * Kafka sources and sinks watch that flag too (not the foreground push
+ * query's, kafka.h). TERMINATE sets the flag and joins the thread; the
+ * loop finishes its batch first, unless the batch is stuck waiting for
+ * Kafka (brokers away), which then gives up, leaving it uncommitted.
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -339,7 +339,8 @@ int wr_cmd_run(int argc, char **argv)
                 stderr,
                 "usage: weir run [--threads K] [--batch-bytes N] "
                 "[--batch-interval D] [--until-caught-up] [--checkpoint DIR] "
-                "[--checkpoint-interval D] [--reset-checkpoint] [-c KEY=VALUE]... "
+                "[--checkpoint-interval D] [--reset-checkpoint] [-c "
+                "KEY=VALUE]... "
                 "[--config FILE.properties] "
                 "[--datagen TOPIC=QUICKSTART[:COUNT[:RATE]]]... FILE.sql\n");
             free(sets);

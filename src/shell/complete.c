@@ -200,7 +200,9 @@ static unsigned char complete(EditLine *el, int ch)
         return CC_ERROR;
     wr_buf out = WR_BUF_INIT;
     size_t word = 0;
-    wr_shell_complete_list(sh, wr_buf_str(&sh->pending), line, &out, &word);
+    /* The statement's earlier lines, without statements that ran. */
+    wr_shell_complete_list(sh, wr_buf_str(&sh->pending) + sh->pending_done,
+                           line, &out, &word);
     free(line);
     int count = 0;
     for (size_t i = 0; i < out.len; i++)

@@ -32,6 +32,12 @@ void wr_diag_linecol(const char *text, size_t len, size_t off, int *line,
 void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
                    const weir_status *st)
 {
+    wr_diag_print_at(out, file, 1, text, len, st);
+}
+
+void wr_diag_print_at(FILE *out, const char *file, int line0, const char *text,
+                      size_t len, const weir_status *st)
+{
     if (st->loc.off < 0 || (size_t)st->loc.off > len) {
         fprintf(out, "%s: error: %s\n", file, st->msg);
         return;
@@ -39,6 +45,7 @@ void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
     size_t off = (size_t)st->loc.off;
     int line, col;
     wr_diag_linecol(text, len, off, &line, &col);
+    line += line0 - 1;
     fprintf(out, "%s:%d:%d: error: %s\n", file, line, col, st->msg);
 
     size_t bol = off;

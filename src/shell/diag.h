@@ -26,4 +26,11 @@ void wr_diag_linecol(const char *text, size_t len, size_t off, int *line,
 void wr_diag_print(FILE *out, const char *file, const char *text, size_t len,
                    const weir_status *st);
 
+/* The same for a piece of a longer input: text[0..len) starts at the
+ * beginning of line line0 (from 1) of file, so LINE counts from the start
+ * of the input (the shell's piped stdin runs it a statement at a time).
+ * Borrows everything. */
+void wr_diag_print_at(FILE *out, const char *file, int line0, const char *text,
+                      size_t len, const weir_status *st);
+
 #endif

@@ -19,11 +19,15 @@
  * over Kafka or unbounded inputs run in background threads
  * (bgquery.c); SHOW and DESCRIBE are rendered from the catalog here.
  * Errors print with the caret under the typed text (diag.c) and never
- * end the shell.
+ * end the shell. The unfinished statement is kept with the start of its
+ * first line and that line's number, so piped input's errors give the
+ * input's line, column and whole line (a terminal's count from the
+ * statement's first line); a script's count its own lines.
  *
  * Signals: SIGINT sets `interrupted`; the query loops watch it (the
  * Kafka loop wr_run_stream installs its own handler, so the shell's is
- * put back after it returns). At the prompt, ^C clears the line.
+ * put back after it returns; its Kafka clients watch that run's flag
+ * only, never a background query's). At the prompt, ^C clears the line.
  *
  * Memory: the text of each input lives until its statements are done; a
  * background query gets copies of the statements it needs.
@@ -551,8 +555,24 @@ static void log_stmt(wr_shell *sh, const char *sql, const weir_stmt *s)
         sh->log[sh->nlog++] = t;
 }
 
-static int run_text(wr_shell *sh, const char *text, size_t len,
-                    const char *name, int depth);
+/* A text whose statements run, and where it comes from, for errors. */
+typedef struct input {
+    const char *name; /* "<stdin>", "<input>", "-e" or a script's path */
+    char *text;       /* whole lines of it (run_text NUL-ends the piece it
+                         parses while it parses, then puts the byte back) */
+    size_t len;       /* text's length: an error shows its line up to here */
+    int line0;        /* the line of the input text[0] begins */
+} input;
+
+/* Prints st, an error of a statement of in, with its input line number,
+ * column and caret (diag.c). Borrows both. */
+static void report(const input *in, const weir_status *st)
+{
+    wr_diag_print_at(stderr, in->name, in->line0, in->text, in->len, st);
+}
+
+static int run_text(wr_shell *sh, const input *in, size_t from, size_t to,
+                    int depth);
 
 /* Reads and runs a file of statements (RUN SCRIPT, .read). */
 static int run_script(wr_shell *sh, const char *path, int depth)
@@ -567,7 +587,8 @@ static int run_script(wr_shell *sh, const char *path, int depth)
         fprintf(stderr, "weir: cannot read %s: %s\n", path, strerror(errno));
         return 1;
     }
-    int rc = run_text(sh, text, len, path, depth + 1);
+    input in = {path, text, len, 1};
+    int rc = run_text(sh, &in, 0, len, depth + 1);
     free(text);
     return rc;
 }
@@ -602,11 +623,11 @@ static int spool(wr_shell *sh, const char *text, size_t n)
     return 0;
 }
 
-/* Runs prepared statement s of text sql (named name in errors). Returns 0
- * or 1. Takes ownership of s. */
-static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
-                    weir_stmt *s, int depth)
+/* Runs prepared statement s of in (borrowed; errors point into it).
+ * Returns 0 or 1. Takes ownership of s. */
+static int run_stmt(wr_shell *sh, const input *in, weir_stmt *s, int depth)
 {
+    const char *sql = in->text;
     weir_status st;
     const wr_stmt *ast = wr_stmt_ast(s);
     const wr_bound *b = wr_stmt_bound(s);
@@ -620,7 +641,7 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
         if (!p) {
             if (st.loc.off < 0)
                 st.loc = ast->loc;
-            wr_diag_print(stderr, name, sql, len, &st);
+            report(in, &st);
             rc = 1;
         } else {
             rc = run_push(sh, p);
@@ -641,7 +662,7 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
         if (!p) {
             if (st.loc.off < 0)
                 st.loc = ast->loc;
-            wr_diag_print(stderr, name, sql, len, &st);
+            report(in, &st);
             rc = 1;
             break;
         }
@@ -653,7 +674,7 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
         }
         wr_plan_free(p);
         if (rc == 0 && weir_stmt_apply(s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, name, sql, len, &st);
+            report(in, &st);
             rc = 1;
         }
         if (rc)
@@ -718,9 +739,12 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
     case WR_S_TERMINATE:
         wr_bgq_stop(sh, ast->all ? NULL : ast->str);
         if (weir_stmt_apply(s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, name, sql, len, &st);
+            report(in, &st);
             rc = 1;
         } else {
+            /* Logged, so that the engines of later background queries
+             * unregister it too before a DROP of what it read. */
+            log_stmt(sh, sql, s);
             wr_render_say(stdout, sh->spool, "Terminated %s\n",
                           ast->all ? "all queries" : ast->str);
         }
@@ -728,7 +752,7 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
     default: {
         bool noop = b->create_noop;
         if (weir_stmt_apply(s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, name, sql, len, &st);
+            report(in, &st);
             rc = 1;
             break;
         }
@@ -749,13 +773,18 @@ static int run_stmt(wr_shell *sh, const char *sql, size_t len, const char *name,
     return rc;
 }
 
-/* Runs every statement of text[0..len) (NUL-terminated), naming it name
- * in errors. Returns the number of statements that failed. */
-static int run_text(wr_shell *sh, const char *text, size_t len,
-                    const char *name, int depth)
+/* Runs every statement of in->text[from..to) (to <= in->len; from and
+ * to are statement boundaries). Borrows in; its text is NUL-ended at to
+ * while a statement is parsed (the parser wants it) and restored before
+ * the statement runs, so that an error shows its whole line. Returns the
+ * number of statements that failed. */
+static int run_text(wr_shell *sh, const input *in, size_t from, size_t to,
+                    int depth)
 {
+    char *text = in->text;
+    size_t len = to;
     int failed = 0;
-    size_t pos = 0;
+    size_t pos = from;
     while (pos < len) {
         size_t at = skip_blank(text, len, pos);
         if (at >= len)
@@ -771,14 +800,18 @@ static int run_text(wr_shell *sh, const char *text, size_t len,
         int64_t t0 = wr_shell_mono_ms();
         weir_stmt *s = NULL;
         weir_status st;
-        if (weir_engine_prepare(sh->e, text, len, &pos, &s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, name, text, len, &st);
+        char end = text[len];
+        text[len] = '\0';
+        weir_rc prc = weir_engine_prepare(sh->e, text, len, &pos, &s, &st);
+        text[len] = end;
+        if (prc != WEIR_OK) {
+            report(in, &st);
             failed++;
             continue;
         }
         if (!s)
             break;
-        failed += run_stmt(sh, text, len, name, s, depth);
+        failed += run_stmt(sh, in, s, depth);
         if (sh->timer)
             wr_render_say(stdout, sh->spool, "Run Time: %.3f s\n",
                           (double)(wr_shell_mono_ms() - t0) / 1000.0);
@@ -1015,21 +1048,70 @@ static int read_line(wr_shell *sh, char **buf, size_t *cap)
     return n < 0 ? 0 : 1;
 }
 
+/* Forgets the unfinished statement. */
+static void pending_reset(wr_shell *sh)
+{
+    wr_buf_reset(&sh->pending);
+    sh->pending_done = 0;
+}
+
+/* Runs the statements of sh->pending[pending_done..cut) (cut: just past a
+ * ';', or the end of the input) with the lines they are on, numbered from
+ * the start of the input when it is piped (from the statement's first
+ * line on a terminal); keeps the unfinished statement after cut with the
+ * start of its line. Runs them from a copy it frees (pending changes);
+ * borrows name. Returns the number of statements that failed. */
+static int run_pending(wr_shell *sh, const char *name, size_t cut)
+{
+    char *text = strdup(wr_buf_str(&sh->pending));
+    if (!text) {
+        pending_reset(sh);
+        return 1;
+    }
+    size_t len = sh->pending.len, from = sh->pending_done;
+    input in = {name, text, len, sh->tty ? 1 : sh->pending_line};
+    /* History: the statements, without what ran before them. */
+    char end = text[cut];
+    text[cut] = '\0';
+    add_history(sh, text + from + strspn(text + from, " \t\r\n"));
+    text[cut] = end;
+    /* Keep the rest from the start of its line (a line at a time comes
+     * in, so pending ends with a whole line): its errors then show the
+     * right column and the whole line. */
+    if (blank(text + cut)) {
+        pending_reset(sh); /* the next line sets pending_line */
+    } else {
+        size_t bol = cut;
+        while (bol > 0 && text[bol - 1] != '\n')
+            bol--;
+        for (size_t i = 0; i < bol; i++)
+            sh->pending_line += text[i] == '\n';
+        wr_buf_reset(&sh->pending);
+        wr_buf_puts(&sh->pending, text + bol);
+        sh->pending_done = cut - bol;
+    }
+    int failed = run_text(sh, &in, from, cut, 0);
+    free(text);
+    return failed;
+}
+
 /* The read-run loop over stdin. Returns the exit status. */
 static int loop(wr_shell *sh)
 {
     char *line = NULL;
     size_t cap = 0;
     const char *name = sh->tty ? "<input>" : "<stdin>";
+    int lineno = 0; /* lines read */
     for (;;) {
         int r = read_line(sh, &line, &cap);
         if (r < 0) { /* ^C at the prompt: drop what was typed */
-            wr_buf_reset(&sh->pending);
+            pending_reset(sh);
             fputc('\n', stdout);
             continue;
         }
         if (r == 0)
             break;
+        lineno++;
         if (!sh->pending.len && line[strspn(line, " \t")] == '.') {
             add_history(sh, line);
             int m = meta(sh, line + strspn(line, " \t"), 0);
@@ -1038,45 +1120,30 @@ static int loop(wr_shell *sh)
             sh->failed += m;
             continue;
         }
+        if (!sh->pending.len) /* a statement starts on this line */
+            sh->pending_line = lineno;
         wr_buf_puts(&sh->pending, line);
         if (sh->pending.oom) {
             fprintf(stderr, "weir: out of memory\n");
-            wr_buf_reset(&sh->pending);
+            pending_reset(sh);
             sh->failed++;
             continue;
         }
         /* Run every complete statement; keep an unfinished tail. */
         const char *t = wr_buf_str(&sh->pending);
-        size_t len = sh->pending.len, cut = 0;
+        size_t len = sh->pending.len, cut = sh->pending_done;
         for (long e; (e = stmt_end(t, len, cut)) >= 0;)
             cut = (size_t)e;
-        if (cut == 0) {
-            if (blank(t))
-                wr_buf_reset(&sh->pending);
+        if (cut == sh->pending_done) {
+            if (blank(t + cut))
+                pending_reset(sh);
             continue;
         }
-        char *text = strndup(t, cut);
-        char *rest = strdup(t + cut);
-        if (text)
-            add_history(sh, text + strspn(text, " \t\r\n"));
-        wr_buf_reset(&sh->pending);
-        if (rest && !blank(rest))
-            wr_buf_puts(&sh->pending, rest);
-        free(rest);
-        if (!text) {
-            sh->failed++;
-            continue;
-        }
-        sh->failed += run_text(sh, text, cut, name, 0);
-        free(text);
+        sh->failed += run_pending(sh, name, cut);
     }
     /* Input ended inside a statement: run what is there. */
-    if (sh->pending.len && !blank(wr_buf_str(&sh->pending))) {
-        char *text = strdup(wr_buf_str(&sh->pending));
-        if (text)
-            sh->failed += run_text(sh, text, strlen(text), name, 0);
-        free(text);
-    }
+    if (sh->pending.len && !blank(wr_buf_str(&sh->pending) + sh->pending_done))
+        sh->failed += run_pending(sh, name, sh->pending.len);
     if (sh->el)
         fputc('\n', stdout);
     free(line);
@@ -1126,7 +1193,10 @@ int wr_cmd_shell(int argc, char **argv)
         if (cmd[strspn(cmd, " \t")] == '.') {
             rc = meta(&sh, cmd + strspn(cmd, " \t"), 0) > 0 ? 1 : 0;
         } else {
-            rc = run_text(&sh, cmd, len, "-e", 0) ? 1 : 0;
+            char *text = strdup(cmd);
+            input in = {"-e", text, len, 1};
+            rc = !text || run_text(&sh, &in, 0, len, 0) ? 1 : 0;
+            free(text);
         }
     } else {
         sh.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);

@@ -18,22 +18,26 @@
 typedef struct wr_bgq wr_bgq;
 
 typedef struct wr_shell {
-    weir_engine *e; /* the session's catalog and properties */
-    wr_rmode mode;  /* .mode / --output */
-    bool timer;     /* .timer on */
-    bool tty;       /* stdin is a terminal: prompts and libedit */
-    FILE *spool;    /* SPOOL 'file': a copy of the results, or NULL */
-    int failed;     /* statements that failed */
-    int nq;         /* push queries run (their ids) */
-    EditLine *el;   /* line editor (tty only) */
-    History *hist;  /* its history */
-    char *histfile; /* where the history is kept, or NULL */
-    wr_buf pending; /* lines of a statement not yet ended by ';' */
-    wr_bgq **bg;    /* persistent queries started here */
-    int nbg;        /* their count */
-    char **log;     /* statements that shaped the catalog, in order, so
-                       that a background query gets its own engine */
-    int nlog;       /* their count */
+    weir_engine *e;      /* the session's catalog and properties */
+    wr_rmode mode;       /* .mode / --output */
+    bool timer;          /* .timer on */
+    bool tty;            /* stdin is a terminal: prompts and libedit */
+    FILE *spool;         /* SPOOL 'file': a copy of the results, or NULL */
+    int failed;          /* statements that failed */
+    int nq;              /* push queries run (their ids) */
+    EditLine *el;        /* line editor (tty only) */
+    History *hist;       /* its history */
+    char *histfile;      /* where the history is kept, or NULL */
+    wr_buf pending;      /* lines of a statement not yet ended by ';', from
+                            the start of its first line */
+    size_t pending_done; /* pending[0..done): statements that ran */
+    int pending_line;    /* the input line pending starts (piped input's
+                            errors count lines from the start) */
+    wr_bgq **bg;         /* persistent queries started here */
+    int nbg;             /* their count */
+    char **log;          /* statements that shaped the catalog, in order, so
+                            that a background query gets its own engine */
+    int nlog;            /* their count */
 } wr_shell;
 
 /* The text of statement s (without ';'), copied. Caller frees. */

@@ -52,6 +52,15 @@ static bool stopping(const wr_runopts *o)
     return o->stop ? *o->stop != 0 : stop_requested != 0;
 }
 
+/* The flag that stops a run with options o: its own (a background
+ * run's, borrowed from o), or the signal handlers' (this file's). The
+ * run's Kafka sources and sinks watch it in their waits, so that stopping
+ * one run never interrupts another run's clients (kafka.h). */
+static volatile int *run_flag(const wr_runopts *o)
+{
+    return o->stop ? o->stop : &stop_requested;
+}
+
 typedef struct runner runner;
 
 typedef struct rscan {
@@ -1116,7 +1125,24 @@ static weir_rc gen_open(runner *rn, const char *spec, gen *g, weir_status *st)
     if (!conf)
         return st->code;
     g->sink = wr_ksink_open(conf, g->topic, st);
+    if (g->sink)
+        wr_ksink_set_interrupt(g->sink, run_flag(rn->o));
     return g->sink ? WEIR_OK : st->code;
+}
+
+/* Makes flag (borrowed for the run) interrupt the Kafka waits of the
+ * sources, sinks and dead-letter sinks of queries qs[0..n). */
+static void set_interrupts(rquery *qs, int n, volatile int *flag)
+{
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; qs[i].sc && j < qs[i].p->nscan; j++)
+            if (qs[i].sc[j].ks)
+                wr_ksource_set_interrupt(qs[i].sc[j].ks, flag);
+        if (qs[i].sink)
+            wr_ksink_set_interrupt(qs[i].sink, flag);
+        if (qs[i].dlq)
+            wr_ksink_set_interrupt(qs[i].dlq, flag);
+    }
 }
 
 /* Replays one recorded batch of a query (wr_ckpt_batches callback). */
@@ -1165,8 +1191,8 @@ static weir_rc seek_one(void *ctx, int64_t b, int64_t btime, bool done,
                                        sl[j].until, sl[j].until, sl[j].until};
             } else if (s->fs) {
                 const char *after = strstr(sl[j].topic, AFTER_SEP);
-                rc = after ? wr_lsource_restore(
-                                 s->fs, after + strlen(AFTER_SEP), st)
+                rc = after ? wr_lsource_restore(s->fs,
+                                                after + strlen(AFTER_SEP), st)
                            : weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
                                              "%s: a damaged checkpoint "
                                              "position",
@@ -1299,8 +1325,9 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         stop_requested = 0;
-        wr_kafka_set_interrupt(&stop_requested);
     }
+    /* The Kafka clients' waits give up on this run's own flag only. */
+    set_interrupts(qs, n, run_flag(o));
     gen *gens = o->ndatagen ? calloc((size_t)o->ndatagen, sizeof *gens) : NULL;
     for (int i = 0; rc == 0 && i < o->ndatagen; i++) {
         gen *g = &gens[i];
@@ -1421,8 +1448,6 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
     }
     free(qs);
     wr_ckpt_close(rn.ck);
-    if (!o->stop) /* later runs (the shell's) start unset */
-        wr_kafka_set_interrupt(NULL);
     fflush(stdout);
     return rc;
 }

@@ -56,9 +56,10 @@ typedef struct wr_runopts {
     wr_out_fn out;      /* push queries' rows go here instead of stdout */
     void *out_ctx;      /* its ctx */
     volatile int *stop; /* set: the loop stops when *stop becomes
-                           non-zero, installs no signal handlers and
-                           leaves the Kafka interrupt flag alone (a
-                           query running in a background thread) */
+                           non-zero and installs no signal handlers (a
+                           query running in a background thread); its
+                           Kafka clients' waits watch *stop instead of
+                           the signal handlers' flag */
     /* Called after every batch that read records, instead of printing
      * the batch line on stderr (in: records read, ms: processing time,
      * sched: scheduling delay; qs borrowed for the call). */

@@ -178,9 +178,16 @@ TEST(catalog_effects)
     CHECK_STR(run("DROP STREAM S; SELECT * FROM S;"),
               "ERR 29: S does not exist.");
     CHECK_STR(run("CREATE STREAM O AS SELECT * FROM S; DROP STREAM O;"),
-              "ERR 48: Cannot drop O. The following queries write into this "
-              "source: [CSAS_O_0]. You need to terminate them before "
-              "dropping O.");
+              "ERR 48: Cannot drop O. The following queries read from this "
+              "source: []. The following queries write into this source: "
+              "[CSAS_O_0]. You need to terminate them before dropping O.");
+    CHECK_STR(run("CREATE STREAM O AS SELECT * FROM S; DROP STREAM S;"),
+              "ERR 48: Cannot drop S. The following queries read from this "
+              "source: [CSAS_O_0]. The following queries write into this "
+              "source: []. You need to terminate them before dropping S.");
+    CHECK_STR(run("CREATE STREAM O AS SELECT * FROM S; TERMINATE CSAS_O_0; "
+                  "DROP STREAM S; DROP STREAM O;"),
+              "DROP O\n");
     CHECK_STR(run("SET 'ksql.persistence.default.format.value'='JSON'; "
                   "CREATE STREAM Z (A INT) WITH (kafka_topic='z');"),
               "CREATE_SOURCE Z\n");
