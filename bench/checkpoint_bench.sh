@@ -12,8 +12,11 @@
 # with `weir run --until-caught-up --batch-interval 1s`:
 #   plain: no checkpoint (the SQLite sink still commits each batch with its
 #          offsets, in one transaction);
-#   ckpt:  the same with --checkpoint DIR (planned slices, completion and
-#          state changes of every batch in DIR/weir.ckpt).
+#   ckpt:  the same with --checkpoint DIR (planned slices and completion
+#          of every batch in DIR/weir.ckpt) and a state snapshot, which
+#          compacts it, after every batch (--checkpoint-interval
+#          CKPT_INTERVAL, default 0: the worst case; weir's default is 10s,
+#          a snapshot every tenth batch here).
 # The two alternate (which one goes first alternates too), each run with a
 # fresh consumer group, sink database and checkpoint directory.
 #
@@ -38,7 +41,7 @@
 # x 1000 pages.
 #
 # usage: bench/checkpoint_bench.sh [EVENTS (1000000)] [RUNS (3)]
-# environment: BATCHES (15), THREADS (1), BUILD (build: `make build` first;
+# environment: BATCHES (15), THREADS (1), CKPT_INTERVAL (0), BUILD (build: `make build` first;
 #              another build tree is used as it is)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +49,7 @@ n=${1:-1000000}
 runs=${2:-3}
 batches=${BATCHES:-15}
 threads=${THREADS:-1}
+ckint=${CKPT_INTERVAL:-0}
 build=${BUILD:-build}
 parts=64
 source bench/kafka_lib.sh
@@ -79,7 +83,8 @@ $weir check "$tmp/q.sql" >/dev/null
 
 echo "== checkpoint_bench: $n events, $parts partitions, mock broker at $bs," \
   "--batch-interval 1s, $rate records per partition and batch," \
-  "--threads $threads ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
+  "--threads $threads, state snapshot every ${ckint} (0: every batch)" \
+  "($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ))"
 $kb produce "$bs" events "$data" | sed 's/^/  /'
 
 # one_run MODE TAG: one weir run (MODE plain or ckpt) in a fresh directory;
@@ -89,7 +94,8 @@ one_run() {
   local dir="$tmp/$2" t0 ckargs=() got
   mkdir "$dir"
   cp "$tmp/q.sql" "$dir/q.sql"
-  [ "$1" = ckpt ] && ckargs=(--checkpoint "$dir/ckpt")
+  [ "$1" = ckpt ] && ckargs=(--checkpoint "$dir/ckpt"
+    --checkpoint-interval "$ckint")
   t0=${EPOCHREALTIME/,/.}
   if ! { TIMEFORMAT='%U %S'; time (cd "$dir" && "$weir" run \
       --until-caught-up --batch-interval 1s --threads "$threads" \

@@ -9,8 +9,6 @@
  *           deletes); stream-stream: both sides' rows buffered per key with
  *           their ROWTIME until the join window plus grace has passed. Rows
  *           are malloc'd copies (strings included) owned by the operator.
- *           Checkpoints save and load it whole (wr_joinop_save/_load, at
- *           the end of this file).
  * Time:     stream-table results carry the stream row's ROWTIME;
  *           stream-stream results the later of the two. Stream time is the
  *           highest ROWTIME a join has seen; a buffered row expires when

@@ -12,8 +12,7 @@
  *           takes it out, and a count may fall to 0.
  * State:    the latest row of every key (a private copy, strings
  *           included; nested values are not kept), in a rowmap owned by
- *           the operator. Checkpoints save and load it whole
- *           (wr_tableop_save/_load, at the end of this file).
+ *           the operator.
  * Time:     none of its own; output rows carry the input row's ROWTIME.
  * Errors:   a row with a NULL key is dropped (ksqlDB drops such table
  *           records).

@@ -7,8 +7,7 @@
  *           once per window containing it (HOPPING windows overlap).
  * State:    the rows that an open window may still need: private copies
  *           (strings included) in arrival order, dropped once every window
- *           that contains them has closed. Checkpoints save and load
- *           it whole with the time (wr_wscanop_save/_load, at the end).
+ *           that contains them has closed.
  * Time:     event time: windows [start, start + size) aligned on the epoch
  *           (starts are never negative, as in Kafka Streams) close when
  *           the watermark (stream time minus grace) reaches their end, and a
@@ -61,10 +60,15 @@ void wr_wscanop_free(wr_wscanop *op)
     wr_free(op);
 }
 
+/* Processing time: the windows end at zero_ms + k * slide, and none has
+ * closed before zero_ms. Event-time windows do not depend on the clock (a
+ * closed mark at zero_ms would drop rows older than the start as late,
+ * whatever the grace). */
 void wr_wscanop_clock(wr_wscanop *op, int64_t zero_ms)
 {
     op->zero = zero_ms;
-    op->closed = zero_ms;
+    if (op->w->proc)
+        op->closed = zero_ms;
 }
 
 static int64_t slide_of(const wr_pwscan *w)
@@ -167,6 +171,23 @@ static void drop_before(wr_wscanop *op, int64_t keep_from)
     op->n = k;
 }
 
+/* The start of the first window after the one starting at ws that holds
+ * a kept row: the later of the next start and the first start of a
+ * window holding the oldest row at or after it (rows before it are in no
+ * later window). INT64_MAX when no row is left. */
+static int64_t next_start(const wr_wscanop *op, int64_t ws, int64_t size,
+                          int64_t adv)
+{
+    int64_t next = ws + adv, t = INT64_MAX;
+    for (int i = 0; i < op->n; i++)
+        if (op->rows[i].ts >= next && op->rows[i].ts < t)
+            t = op->rows[i].ts;
+    if (t == INT64_MAX)
+        return INT64_MAX;
+    int64_t first = wr_floor_div(t - size, adv) * adv + adv;
+    return first > next ? first : next;
+}
+
 weir_rc wr_wscanop_emit(wr_wscanop *op, int64_t now_ms, bool all, wr_arena *ar,
                         wr_wscan_fn fn, void *ctx, weir_status *st)
 {
@@ -198,8 +219,11 @@ weir_rc wr_wscanop_emit(wr_wscanop *op, int64_t now_ms, bool all, wr_arena *ar,
         if (op->rows[i].ts > maxst)
             maxst = op->rows[i].ts;
     }
+    /* Empty windows are skipped (a gap in the times, say a row of 1970
+     * and one of today, would otherwise take a step per window). */
     for (int64_t ws = wr_floor_div(minst - size, adv) * adv + adv;
-         rc == WEIR_OK && ws <= maxst && (all || ws + size <= wm); ws += adv)
+         rc == WEIR_OK && ws <= maxst && (all || ws + size <= wm);
+         ws = next_start(op, ws, size, adv))
         if (ws >= 0 && ws + size > op->closed) /* no negative starts */
             rc = emit_window(op, ws, ws + size, ws, ws + size, ar, fn, ctx, st);
     if (all) {
@@ -209,7 +233,7 @@ weir_rc wr_wscanop_emit(wr_wscanop *op, int64_t now_ms, bool all, wr_arena *ar,
     }
     int64_t closed = wr_floor_div(wm - size, adv) * adv + size;
     if (closed > op->closed)
-        (void)closed;
+        op->closed = closed;
     /* The first window still open starts after closed - size. */
     drop_before(op, wr_floor_div(op->closed - size, adv) * adv + adv);
     return rc;

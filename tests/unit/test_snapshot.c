@@ -326,6 +326,61 @@ TEST(nested_key_kept)
     CHECK(!empty);
 }
 
+/* Counts output records. */
+static weir_rc count_out(void *ctx, const wr_qplan *p, const wr_out *o,
+                         weir_status *st)
+{
+    (void)p;
+    (void)o;
+    (void)st;
+    ++*(int *)ctx;
+    return WEIR_OK;
+}
+
+/* Regressions of the event-time window scan: clocking a runtime (as
+ * `weir run --batch-interval` does, at wall-clock time) counted every row
+ * before the clock late, whatever the grace; and closing windows stepped
+ * through every empty window between two far-apart rows (hours for rows
+ * 54 years apart in 1-second windows). */
+TEST(window_scan_event_time)
+{
+    weir_status st;
+    weir_engine *e = weir_engine_new(&st);
+    weir_stmt *keep = NULL;
+    wr_qplan *plan = wr_engine_plan_first_query(
+        e,
+        "CREATE STREAM s (k STRING KEY, v INT) WITH (KAFKA_TOPIC='t', "
+        "VALUE_FORMAT='JSON');"
+        "SELECT k, v, WINDOWEND AS we FROM s WINDOW TUMBLING (SIZE 1 SECOND, "
+        "GRACE PERIOD 1 HOUR) EMIT FINAL;",
+        "Q", &keep, &st);
+    if (!plan)
+        FAIL_AT("%s", st.msg);
+    int n = 0;
+    wr_record r[2] = {
+        {.key = "a", .klen = 1, .value = "{\"V\":1}", .vlen = 7, .ts = 500},
+        {.key = "a",
+         .klen = 1,
+         .value = "{\"V\":2}",
+         .vlen = 7,
+         .ts = 1700000000000LL,
+         .seq = 1}};
+    wr_qrun *q = wr_qrun_new(plan, 1, count_out, &n, &st);
+    bool ok = q && wr_qrun_clock(q, 1000, 1000, 0, &st) == WEIR_OK &&
+              wr_qrun_batch(q, 0, r, 1, &st) == WEIR_OK &&
+              wr_qrun_tick(q, 2000, &st) == WEIR_OK &&
+              wr_qrun_batch(q, 0, r + 1, 1, &st) == WEIR_OK &&
+              wr_qrun_finish(q, &st) == WEIR_OK;
+    int64_t late = q ? wr_qrun_stats(q)->late : -1;
+    wr_qrun_free(q);
+    wr_plan_free(plan);
+    weir_stmt_free(keep);
+    weir_engine_free(e);
+    CHECK(ok);
+    CHECK_INT(late, ==, 0);
+    CHECK_INT(n, ==, 2);
+}
+
 TEST(processing_time)
 {
     check_case("SELECT k, COUNT(*) AS c, SUM(v) AS s, MIN(s) AS m FROM s "
@@ -336,6 +391,7 @@ TEST(processing_time)
 
 const wr_test_case wr_tests_snapshot[] = {TEST_ENTRY(processing_time),
                                           TEST_ENTRY(nested_key_kept),
+                                          TEST_ENTRY(window_scan_event_time),
                                           TEST_ENTRY(tumbling_changes),
                                           TEST_ENTRY(hopping_final),
                                           TEST_ENTRY(session),
