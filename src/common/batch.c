@@ -356,8 +356,7 @@ static size_t align16(size_t x)
     return (x + 15) & ~(size_t)15;
 }
 
-/* Type of item i of a nested value of type t. */
-static const wr_type *item_type(const wr_type *t, int i)
+const wr_type *wr_val_item_type(const wr_type *t, int i)
 {
     if (t->kind == WR_T_ARRAY)
         return t->elem;
@@ -402,7 +401,7 @@ static size_t place(const wr_type *t, const wr_datum *d, wr_datum *out,
             out->u.nest = c;
         }
         for (int i = 0; i < m; i++) {
-            const wr_type *et = item_type(t, i);
+            const wr_type *et = wr_val_item_type(t, i);
             if (items)
                 items[i] = v->items[i];
             if (!v->items[i].null && is_var(et->kind))

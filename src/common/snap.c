@@ -34,16 +34,6 @@ void wr_snap_bytes(wr_buf *b, const void *p, size_t n)
         wr_buf_putn(b, p, n);
 }
 
-/* Type of item i of a nested value of type t (MAP: key, value, ...). */
-static const wr_type *item_type(const wr_type *t, int i)
-{
-    if (t->kind == WR_T_ARRAY)
-        return t->elem;
-    if (t->kind == WR_T_MAP)
-        return i % 2 ? t->elem : t->key;
-    return t->fields[i].type;
-}
-
 void wr_snap_datum(wr_buf *b, const wr_type *t, const wr_datum *d)
 {
     bool null = d->null || !t || t->kind == WR_T_NULL;
@@ -81,7 +71,7 @@ void wr_snap_datum(wr_buf *b, const wr_type *t, const wr_datum *d)
         int m = t->kind == WR_T_MAP ? 2 * v->n : v->n;
         wr_snap_int(b, v->n);
         for (int i = 0; i < m; i++)
-            wr_snap_datum(b, item_type(t, i), &v->items[i]);
+            wr_snap_datum(b, wr_val_item_type(t, i), &v->items[i]);
         break;
     }
     default:
@@ -213,7 +203,7 @@ bool wr_snapr_datum(wr_snapr *r, const wr_type *t, wr_datum *d)
         v->n = (int)n;
         v->items = items;
         for (int i = 0; i < m && !r->bad; i++)
-            wr_snapr_datum(r, item_type(t, i), &items[i]);
+            wr_snapr_datum(r, wr_val_item_type(t, i), &items[i]);
         d->u.nest = v;
         break;
     }

@@ -84,6 +84,10 @@ int wr_datum_cmp(const wr_type *t, const wr_datum *a, const wr_datum *b);
 bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
                    wr_datum *out);
 
+/* The type of item i of a nested value of type t (ARRAY: the element;
+ * MAP: key, value, key, ...; STRUCT: field i). */
+const wr_type *wr_val_item_type(const wr_type *t, int i);
+
 /* Copies src (type t) into *dst so that it owns its strings and nested
  * values in one wr_malloc'd block (none for numbers and empty strings), for
  * operator state. Borrows src. Returns false when out of memory (*dst is
