@@ -185,8 +185,9 @@ weir_rc weir_stmt_apply(weir_stmt *s, weir_status *st)
         int nreads = 0;
         for (int i = 0; b->query && i < b->query->nsrc && nreads < 64; i++)
             reads[nreads++] = b->query->srcs[i].name;
-        const char *id = wr_catalog_add_query(cat, b->query_kind, b->sink_name,
-                                              wr_buf_str(&sql), reads, nreads);
+        const char *id =
+            wr_catalog_add_query(cat, b->query_kind, b->query_id, b->sink_name,
+                                 wr_buf_str(&sql), reads, nreads);
         wr_buf_fini(&sql);
         if (!id)
             return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,

@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "common/tz.h"
 #include "formats/json.h"
 
 #define ARGS                                                                   \
@@ -228,11 +229,12 @@ static int64_t floordiv(int64_t a, int64_t b)
     return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-/* Broken-down UTC time. */
+/* Broken-down local time. */
 typedef struct tparts {
     int64_t year;
     int mon, day, hour, min, sec, ms, dow, doy;
-    int off; /* zone offset in seconds */
+    int off;          /* zone offset in seconds */
+    const char *abbr; /* the region's abbreviation ("CEST"), or NULL */
 } tparts;
 
 static void split_ms(int64_t ms, int off, tparts *t)
@@ -248,6 +250,7 @@ static void split_ms(int64_t ms, int off, tparts *t)
     t->dow = (int)(((days % 7) + 7 + 3) % 7); /* 0 Monday (1970-01-01 Thu) */
     t->doy = (int)(days - days_from_civil(t->year, 1, 1)) + 1;
     t->off = off;
+    t->abbr = NULL;
 }
 
 int wr_fmt_date(int32_t days, char *buf)
@@ -312,21 +315,6 @@ static bool parse_offset(const char *s, int len, int *p, int *off)
         return false;
     *off = sg * (int)(h * 3600 + m * 60);
     return true;
-}
-
-/* A zone id: UTC, GMT, Z, UT, or one of those followed by an offset, or a
- * bare offset. */
-static bool zone_offset(wr_str z, int *off)
-{
-    int p = 0;
-    *off = 0;
-    if (z.len >= 3 && (!strncmp(z.p, "UTC", 3) || !strncmp(z.p, "GMT", 3)))
-        p = 3;
-    else if (z.len >= 2 && !strncmp(z.p, "UT", 2))
-        p = 2;
-    if (p == z.len)
-        return true;
-    return parse_offset(z.p, z.len, &p, off) && p == z.len;
 }
 
 bool wr_parse_date(const char *s, int n, int32_t *days)
@@ -523,6 +511,10 @@ static bool format_pattern(wr_str pat, const tparts *t, wr_buf *o)
         case 'Z':
         case 'z': {
             int off = t->off, a = off < 0 ? -off : off;
+            if (c == 'z' && t->abbr) { /* a region: "CET", "EDT" */
+                wr_buf_puts(o, t->abbr);
+                break;
+            }
             if (c == 'z') {
                 wr_buf_puts(o, off ? "" : "UTC");
                 if (!off)
@@ -548,13 +540,16 @@ static bool format_pattern(wr_str pat, const tparts *t, wr_buf *o)
     return true;
 }
 
-/* Parses s with pattern pat into ms since the epoch (at zone offset off
- * unless the text carries one); false on mismatch. */
-static bool parse_pattern(wr_str pat, wr_str s, int off, int64_t *ms)
+/* Parses s with pattern pat into *local, the local date-time in ms since
+ * the epoch as if it were UTC; when the text carries a zone offset, *has_off
+ * is set and *off (seconds) gets it. False on mismatch. */
+static bool parse_pattern(wr_str pat, wr_str s, int64_t *local, bool *has_off,
+                          int *off)
 {
     int64_t year = 1970, mon = 1, day = 1, hour = 0, min = 0, sec = 0, frac = 0;
     int pm = -1, p = 0;
     bool h12 = false;
+    *has_off = false;
     const char *q = pat.p;
     int n = pat.len;
     for (int i = 0; i < n;) {
@@ -693,13 +688,21 @@ static bool parse_pattern(wr_str pat, wr_str s, int off, int64_t *ms)
         case 'X':
         case 'x':
         case 'Z':
-        case 'z':
-            if (c == 'z' && p + 3 <= s.len &&
-                (!strncmp(s.p + p, "UTC", 3) || !strncmp(s.p + p, "GMT", 3)))
+        case 'z': {
+            bool named =
+                c == 'z' && p + 3 <= s.len &&
+                (!strncmp(s.p + p, "UTC", 3) || !strncmp(s.p + p, "GMT", 3));
+            if (named) {
                 p += 3;
-            if (!parse_offset(s.p, s.len, &p, &off) && c != 'z')
+                *has_off = true;
+                *off = 0;
+            }
+            if (parse_offset(s.p, s.len, &p, off))
+                *has_off = true;
+            else if (!named)
                 return false;
             break;
+        }
         default:
             return false;
         }
@@ -718,37 +721,65 @@ static bool parse_pattern(wr_str pat, wr_str s, int off, int64_t *ms)
         day > mdays[mon - 1] + (mon == 2 && leap(year)) || hour > 23 ||
         min > 59 || sec > 59)
         return false;
-    *ms = days_from_civil(year, (int)mon, (int)day) * 86400000 +
-          hour * 3600000 + min * 60000 + sec * 1000 + frac -
-          (int64_t)off * 1000;
+    *local = days_from_civil(year, (int)mon, (int)day) * 86400000 +
+             hour * 3600000 + min * 60000 + sec * 1000 + frac;
     return true;
 }
 
-/* Reads the optional zone argument of row i. */
+/* The zone argument of one kernel call: the last zone id resolved and its
+ * zone, reused while the next rows name the same zone. */
+typedef struct zone_memo {
+    bool set;  /* id and z hold a resolved zone */
+    wr_str id; /* that row's id, borrowed from the argument column */
+    wr_zone z; /* its zone */
+} zone_memo;
+
+/* Resolves the optional zone argument za of row i into *z (UTC without
+ * one), through the memo m. False when the row's result is NULL: a NULL
+ * zone, or a name that is not a zone (which counts an error). Borrows
+ * everything; allocates nothing once the zone is in the tz cache. */
 static bool row_zone(wr_fnctx *f, const wr_col *args, int nargs, int za, int i,
-                     int *off)
+                     zone_memo *m, wr_zone *z)
 {
-    *off = 0;
+    z->tz = NULL;
+    z->off = 0;
     if (za >= nargs)
         return true;
     if (anull(&args[za], i))
         return false;
-    wr_str z = WR_COL_STR(&args[za])[i];
-    if (zone_offset(z, off))
+    wr_str id = WR_COL_STR(&args[za])[i];
+    if (m->set && m->id.len == id.len &&
+        (id.len == 0 || memcmp(m->id.p, id.p, (size_t)id.len) == 0)) {
+        *z = m->z;
         return true;
-    wr_fn_error(f, "Unknown time-zone ID: %.*s", z.len > 60 ? 60 : z.len, z.p);
+    }
+    weir_rc rc = wr_zone_lookup(id.p, (size_t)id.len, z);
+    if (rc == WEIR_OK) {
+        m->set = true;
+        m->id = id;
+        m->z = *z;
+        return true;
+    }
+    if (rc == WEIR_E_NOMEM)
+        f->oom = true;
+    else
+        wr_fn_error(f, "Unknown time-zone ID: %.*s", id.len > 60 ? 60 : id.len,
+                    id.len ? id.p : "");
     return false;
 }
 
 /* Formats ms (at row i) with the pattern column into out. */
 static void fmt_row(wr_fnctx *f, int64_t ms, const wr_col *args, int nargs,
-                    int i, wr_col *out, wr_buf *buf)
+                    int i, wr_col *out, wr_buf *buf, zone_memo *m)
 {
-    int off;
-    if (anull(&args[1], i) || !row_zone(f, args, nargs, 2, i, &off))
+    wr_zone z;
+    if (anull(&args[1], i) || !row_zone(f, args, nargs, 2, i, m, &z))
         return;
+    const char *abbr;
+    int off = wr_zone_offset_at(&z, floordiv(ms, 1000), &abbr);
     tparts t;
     split_ms(ms, off, &t);
+    t.abbr = abbr;
     wr_buf_reset(buf);
     wr_str pat = WR_COL_STR(&args[1])[i];
     if (!format_pattern(pat, &t, buf)) {
@@ -771,13 +802,14 @@ static void format_kernel(wr_fnctx *f, const wr_col *args, int nargs,
                           const wr_batch *b, wr_col *out, bool days)
 {
     wr_buf buf = WR_BUF_INIT;
+    zone_memo m = {0};
     WR_FOR_SEL(b, i)
     {
         if (anull(&args[0], i))
             continue;
         int64_t ms = days ? (int64_t)WR_COL_I32(&args[0])[i] * 86400000
                           : WR_COL_I64(&args[0])[i];
-        fmt_row(f, ms, args, nargs, i, out, &buf);
+        fmt_row(f, ms, args, nargs, i, out, &buf, &m);
         if (f->oom)
             break;
     }
@@ -799,20 +831,32 @@ static void k_datetostring(ARGS)
 static void parse_kernel(wr_fnctx *f, const wr_col *args, int nargs,
                          const wr_batch *b, wr_col *out, bool days)
 {
+    zone_memo m = {0};
     WR_FOR_SEL(b, i)
     {
-        int off;
-        if (anull(&args[0], i) || anull(&args[1], i) ||
-            !row_zone(f, args, nargs, 2, i, &off))
+        wr_zone z;
+        if (anull(&args[0], i) || anull(&args[1], i))
             continue;
+        if (!row_zone(f, args, nargs, 2, i, &m, &z)) {
+            if (f->oom)
+                break;
+            continue;
+        }
         wr_str s = WR_COL_STR(&args[0])[i], pat = WR_COL_STR(&args[1])[i];
         int64_t ms;
-        if (!parse_pattern(pat, s, off, &ms)) {
+        bool has_off;
+        int off;
+        if (!parse_pattern(pat, s, &ms, &has_off, &off)) {
             wr_fn_error(f, "Failed to parse date '%.*s' with formatter '%.*s'",
                         s.len > 60 ? 60 : s.len, s.p,
                         pat.len > 60 ? 60 : pat.len, pat.p);
             continue;
         }
+        /* A zone in the text wins; else the zone argument's offset for
+         * that local time (Java's choice in DST gaps and overlaps). */
+        if (!has_off)
+            off = wr_zone_offset_local(&z, floordiv(ms, 1000));
+        ms -= (int64_t)off * 1000;
         if (days)
             WR_COL_I32(out)[i] = (int32_t)floordiv(ms, 86400000);
         else

@@ -1707,6 +1707,39 @@ static weir_rc check_new_name(binder *b, const wr_stmt *s, wr_bound *out,
     return WEIR_OK;
 }
 
+/* A FILE holds lines of text, so a FILE source or sink reads and writes
+ * JSON or DELIMITED values, never KAFKA's binary one (which the file sink
+ * used to write as JSON). sink: src is the sink of a CREATE ... AS, whose
+ * format may be its source's; else a declared stream or table, which is
+ * read or is the target of INSERT INTO. Borrows everything. */
+static weir_rc check_file_format(binder *b, const wr_list *with,
+                                 const wr_source *src, bool sink)
+{
+    const wr_prop *fp = wr_props_find(with, "FILE");
+    if (!fp || src->value_format == WR_FMT_JSON ||
+        src->value_format == WR_FMT_DELIMITED)
+        return WEIR_OK;
+    const wr_prop *vp = wr_props_find(with, "VALUE_FORMAT");
+    if (!vp)
+        vp = wr_props_find(with, "FORMAT");
+    const char *f = wr_format_name(src->value_format);
+    if (!sink)
+        return err(b, vp ? vp->value->loc : fp->loc, WEIR_E_UNSUPPORTED,
+                   "FILE %s %s cannot be read or written in VALUE_FORMAT "
+                   "'%s': a file holds JSON or DELIMITED lines",
+                   kind_word(src->table), src->name, f);
+    if (!vp)
+        return err(b, fp->loc, WEIR_E_UNSUPPORTED,
+                   "FILE sink %s cannot be written in VALUE_FORMAT '%s' (its "
+                   "source's): a file holds JSON or DELIMITED lines; set "
+                   "VALUE_FORMAT",
+                   src->name, f);
+    return err(b, vp->value->loc, WEIR_E_UNSUPPORTED,
+               "FILE sink %s cannot be written in VALUE_FORMAT '%s': a file "
+               "holds JSON or DELIMITED lines",
+               src->name, f);
+}
+
 static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
 {
     bool noop;
@@ -1810,6 +1843,8 @@ static weir_rc bind_create_source(binder *b, wr_stmt *s, wr_bound *out)
         kf = WR_FMT_NONE;
     src->key_format = kf;
     src->value_format = vf;
+    TRY(wr_props_check_formats(s->with, kf, vf, b->st));
+    TRY(check_file_format(b, s->with, src, false));
     src->topic = wr_arena_strndup(src->ar, topic->value->sval,
                                   (size_t)topic->value->slen);
     src->partitions = prop_int(s->with, "PARTITIONS");
@@ -2372,8 +2407,17 @@ static weir_rc assign_keys(binder *b, wr_select *sel, item *items, int n,
                     items[i].keyrank = g;
                 }
             }
-            if (first < 0 && strict) {
+            /* A push query may leave out a grouping expression (its
+             * result has no key then), not a partitioning one: PARTITION
+             * BY only sets the key, so it must be selected in every query. */
+            if (first < 0 && (strict || !group)) {
                 const char *g_sql = sql_of(b, ge);
+                if (!sink)
+                    return err(b, all, WEIR_E_BIND,
+                               "The query must include the partitioning "
+                               "expression %s in its projection (eg, SELECT "
+                               "%s...).",
+                               g_sql, g_sql);
                 return err(b, all, WEIR_E_BIND,
                            "The query used to build `%s` must include the %s "
                            "expression %s in its projection (eg, SELECT "
@@ -2854,6 +2898,8 @@ static weir_rc build_sink(binder *b, wr_stmt *s, wr_bound *out)
         kf = WR_FMT_KAFKA;
     src->key_format = kf;
     src->value_format = vf;
+    TRY(wr_props_check_formats(s->with, kf, vf, b->st));
+    TRY(check_file_format(b, s->with, src, true));
     src->partitions = prop_int(s->with, "PARTITIONS");
     if (!src->partitions)
         src->partitions = first->src->partitions;
@@ -2925,6 +2971,45 @@ static weir_rc bind_create_as(binder *b, wr_stmt *s, wr_bound *out)
     return WEIR_OK;
 }
 
+static bool query_exists(const wr_catalog *cat, const char *id);
+
+/* The id QUERY_ID gives an INSERT INTO, as ksqlDB checks it: upper-cased,
+ * letters, digits and '_' only, not starting with a prefix of the ids weir
+ * numbers itself; and not the id of a query already registered. Sets
+ * *out (in the query arena). */
+static weir_rc check_query_id(binder *b, const wr_prop *pr, const char **out)
+{
+    static const char *const reserved[] = {"INSERTQUERY_", "CTAS_", "CSAS_",
+                                           "CST_"};
+    const wr_expr *v = pr->value;
+    char *id = wr_arena_strndup(b->ar, v->sval, (size_t)v->slen);
+    if (!id)
+        return oom(b);
+    for (char *c = id; *c; c++)
+        *c = (char)toupper((unsigned char)*c);
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (!strncmp(id, reserved[i], strlen(reserved[i])))
+            return err(b, v->loc, WEIR_E_BIND,
+                       "Query IDs must not start with a reserved query ID "
+                       "prefix (INSERTQUERY_, CTAS_, CSAS_, CST_). Got '%s'.",
+                       id);
+    bool ok = *id != '\0' && (size_t)v->slen == strlen(id);
+    for (const char *c = id; ok && *c; c++)
+        ok = isalnum((unsigned char)*c) || *c == '_';
+    if (!ok)
+        return err(b, v->loc, WEIR_E_BIND,
+                   "Query IDs may contain only alphanumeric characters and "
+                   "'_'. Got: '%s'",
+                   id);
+    if (query_exists(b->cat, id))
+        return err(b, v->loc, WEIR_E_CATALOG,
+                   "Query ID '%s' is already used by another query: "
+                   "TERMINATE %s first, or choose another id",
+                   id, id);
+    *out = id;
+    return WEIR_OK;
+}
+
 static weir_rc bind_insert_select(binder *b, wr_stmt *s, wr_bound *out)
 {
     const wr_source *dst = wr_catalog_get(b->cat, s->name.name);
@@ -2937,6 +3022,14 @@ static weir_rc bind_insert_select(binder *b, wr_stmt *s, wr_bound *out)
                    "is a table.",
                    dst->name);
     TRY(wr_props_check(s->with, WR_PROP_INSERT, b->st));
+    const wr_prop *qid = wr_props_find(s->with, "QUERY_ID");
+    if (qid && s->union_n)
+        return err(b, qid->loc, WEIR_E_BIND,
+                   "QUERY_ID names one query, and INSERT INTO ... UNION ALL "
+                   "starts one per branch: write each branch as its own "
+                   "INSERT INTO");
+    if (qid)
+        TRY(check_query_id(b, qid, &out->query_id));
     b->persistent = true;
     TRY(bind_select(b, s->select, s->name.name));
     if (b->q->result_table)

@@ -23,6 +23,8 @@ typedef struct wr_bound {
     const char *drop;       /* source to drop on apply, or NULL */
     const char *query_kind; /* "CSAS", "CTAS", "INSERTQUERY" or NULL */
     const char *sink_name;  /* target of the persistent query */
+    const char *query_id;   /* its QUERY_ID (upper-cased, checked), or NULL:
+                               the catalog numbers it */
 } wr_bound;
 
 /*

@@ -155,8 +155,9 @@ const wr_source *wr_catalog_at(const wr_catalog *cat, int i)
 }
 
 const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
-                                 const char *sink, const char *sql,
-                                 const char *const *reads, int nreads)
+                                 const char *id, const char *sink,
+                                 const char *sql, const char *const *reads,
+                                 int nreads)
 {
     if (cat->nq == cat->qcap) {
         int cap = cat->qcap ? cat->qcap * 2 : 8;
@@ -167,7 +168,9 @@ const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
         cat->qcap = cap;
     }
     wr_query_def *q = &cat->q[cat->nq];
-    if (strcmp(kind, "INSERTQUERY") == 0)
+    if (id)
+        q->id = wr_arena_strdup(cat->ar, id);
+    else if (strcmp(kind, "INSERTQUERY") == 0)
         q->id = wr_arena_printf(cat->ar, "INSERTQUERY_%d", cat->qseq);
     else
         q->id = wr_arena_printf(cat->ar, "%s_%s_%d", kind, sink, cat->qseq);
@@ -190,7 +193,8 @@ const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
         q->nreads++;
     }
     cat->nq++;
-    cat->qseq++;
+    if (!id)
+        cat->qseq++;
     return q->id;
 }
 

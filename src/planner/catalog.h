@@ -76,7 +76,8 @@ typedef struct wr_source {
 
 /* A persistent query (CREATE ... AS SELECT, INSERT INTO ... SELECT). */
 typedef struct wr_query_def {
-    const char *id;     /* CSAS_<SINK>_<n>, CTAS_<SINK>_<n>, INSERTQUERY_<n> */
+    const char *id;     /* CSAS_<SINK>_<n>, CTAS_<SINK>_<n>, INSERTQUERY_<n>,
+                           or the QUERY_ID given */
     const char *sink;   /* target source name */
     const char *sql;    /* statement text */
     const char **reads; /* the sources it reads (FROM, JOIN), each once */
@@ -114,12 +115,16 @@ const wr_source *wr_catalog_at(const wr_catalog *cat, int i);
 /* Registers a persistent query writing sink and reading the sources
  * reads[0..nreads) (names copied, duplicates kept once); returns its id
  * (owned by the catalog) or NULL when out of memory. kind is "CSAS",
- * "CTAS" or "INSERTQUERY". Borrows every argument. While it is
+ * "CTAS" or "INSERTQUERY". id is the query's id when the statement names
+ * it (INSERT INTO ... WITH (QUERY_ID = ...), checked by the binder), or
+ * NULL to number it (CSAS_<SINK>_<n>, CTAS_<SINK>_<n>, INSERTQUERY_<n>;
+ * a named query takes no number). Borrows every argument. While it is
  * registered, neither its sink nor what it reads can be dropped (the
  * binder refuses DROP, as ksqlDB does). */
 const char *wr_catalog_add_query(wr_catalog *cat, const char *kind,
-                                 const char *sink, const char *sql,
-                                 const char *const *reads, int nreads);
+                                 const char *id, const char *sink,
+                                 const char *sql, const char *const *reads,
+                                 int nreads);
 /* Removes the query with this id (case-insensitive), or every query when
  * id is NULL. Returns the number removed. */
 int wr_catalog_drop_query(wr_catalog *cat, const char *id);

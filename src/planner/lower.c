@@ -28,6 +28,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "planner/props.h"
+
 #define LEGACY_GRACE_MS (24LL * 3600 * 1000)
 
 typedef struct lower {
@@ -62,14 +64,7 @@ static const char *prop_get(const wr_source *s, const char *key)
 
 static char delim_of(const wr_source *s)
 {
-    const char *d = prop_get(s, "VALUE_DELIMITER");
-    if (!d || !*d)
-        return ',';
-    if (!strcasecmp(d, "TAB"))
-        return '\t';
-    if (!strcasecmp(d, "SPACE"))
-        return ' ';
-    return d[0];
+    return wr_props_delimiter(prop_get(s, "VALUE_DELIMITER"));
 }
 
 /* ---- column usage ---------------------------------------------------------

@@ -31,7 +31,8 @@ static const wr_prop_def defs[] = {
      "Read only these partitions of the topic, e.g. '0,2' (Spark's "
      "Assign)."},
     {"KEY_DELIMITER", WR_PK_STRING, BOTH,
-     "Field delimiter of DELIMITED keys (default ',')."},
+     "Field delimiter of DELIMITED keys: checked, not applied yet (keys "
+     "use ',')."},
     {"KEY_FORMAT", WR_PK_FORMAT, BOTH,
      "Serialization format of the record key: KAFKA, JSON, DELIMITED, NONE."},
     {"KEY_SCHEMA_ID", WR_PK_INT, BOTH, "Schema Registry id of the key schema."},
@@ -43,8 +44,8 @@ static const wr_prop_def defs[] = {
      "ROWTIME is the time of the micro-batch that reads the record "
      "(Spark Streaming's batch time), not the record's timestamp."},
     {"QUERY_ID", WR_PK_STRING, WR_PROP_INSERT,
-     "ksqlDB's id for the query INSERT INTO starts; accepted, but weir "
-     "names it INSERTQUERY_<n>."},
+     "The id of the query INSERT INTO starts, instead of INSERTQUERY_<n>: "
+     "letters, digits and '_'."},
     {"RETENTION_MS", WR_PK_INT, BOTH, "Retention of the topic in ms."},
     {"SOCKET", WR_PK_STRING, WR_PROP_SOURCE,
      "Read lines from a TCP server at 'host:port' (Spark's "
@@ -53,7 +54,8 @@ static const wr_prop_def defs[] = {
      "Write the result into this SQLite database file (exactly once with "
      "a checkpoint)."},
     {"SQLITE_TABLE", WR_PK_STRING, WR_PROP_SINK,
-     "The table of the SQLITE database (default: the sink's name)."},
+     "The table of the SQLITE database (default: the sink's name); only "
+     "with SQLITE."},
     {"TIMESTAMP", WR_PK_STRING, BOTH,
      "Column that holds the event time (BIGINT ms or TIMESTAMP)."},
     {"TIMESTAMP_FORMAT", WR_PK_STRING, BOTH,
@@ -62,7 +64,8 @@ static const wr_prop_def defs[] = {
      "KAFKA_TOPIC is a regular expression: read every matching topic, "
      "those created later too (Spark's SubscribePattern)."},
     {"VALUE_DELIMITER", WR_PK_STRING, BOTH,
-     "Field delimiter of DELIMITED values (default ',')."},
+     "Field delimiter of DELIMITED values: one character, TAB or SPACE "
+     "(default ',')."},
     {"VALUE_FORMAT", WR_PK_FORMAT, BOTH,
      "Serialization format of the record value: JSON, DELIMITED, KAFKA."},
     {"VALUE_SCHEMA_ID", WR_PK_INT, BOTH,
@@ -201,6 +204,111 @@ static weir_rc check_line_source(const wr_list *with, weir_status *st)
     return WEIR_OK;
 }
 
+/* The names of the delimiters that are not printable (ksqlDB's, which
+ * compares them case-sensitively; weir also takes 'tab' and 'space'). */
+static bool delim_name(const char *v, size_t n, char *d)
+{
+    if (n == 3 && !strncasecmp(v, "TAB", 3))
+        *d = '\t';
+    else if (n == 5 && !strncasecmp(v, "SPACE", 5))
+        *d = ' ';
+    else
+        return false;
+    return true;
+}
+
+char wr_props_delimiter(const char *v)
+{
+    char d = ',';
+    if (v && !delim_name(v, strlen(v), &d) && *v)
+        d = v[0];
+    return d;
+}
+
+/* KEY_DELIMITER / VALUE_DELIMITER: one (ASCII) character, or TAB or
+ * SPACE, in ksqlDB's words ("Configuration X is invalid: ..."). */
+static weir_rc check_delimiter(const wr_prop *pr, const char *name,
+                               weir_status *st)
+{
+    const wr_expr *v = pr->value;
+    const char *s = v->sval;
+    size_t n = (size_t)v->slen;
+    char d;
+    bool blank = true; /* Java's trim(): nothing above ' ' */
+    for (size_t i = 0; i < n && blank; i++)
+        blank = (unsigned char)s[i] <= ' ';
+    if (blank)
+        return weir_status_set(st, WEIR_E_BIND, v->loc,
+                               "Configuration %s is invalid: Delimiter cannot "
+                               "be empty, if you meant to have a tab or space "
+                               "for delimiter, please use the special values "
+                               "'TAB' or 'SPACE'. Example valid value: ';'",
+                               name);
+    if (delim_name(s, n, &d))
+        return WEIR_OK;
+    if (n == 1 && s[0] == '"')
+        return weir_status_set(st, WEIR_E_BIND, v->loc,
+                               "Configuration %s is invalid: the quote "
+                               "character '\"' cannot be the delimiter",
+                               name);
+    if (n == 1 && (unsigned char)s[0] < 0x80)
+        return WEIR_OK;
+    int shown = n > 40 ? 40 : (int)n;
+    if ((unsigned char)s[0] >= 0xC0 && n <= 4) { /* one UTF-8 character? */
+        size_t k = 1;
+        while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k++;
+        if (k == n)
+            return weir_status_set(st, WEIR_E_BIND, v->loc,
+                                   "Configuration %s is invalid: Invalid "
+                                   "delimiter value: '%.*s'. weir's "
+                                   "delimiters are single ASCII characters, "
+                                   "or TAB,SPACE",
+                                   name, shown, s);
+    }
+    return weir_status_set(st, WEIR_E_BIND, v->loc,
+                           "Configuration %s is invalid: Invalid delimiter "
+                           "value: '%.*s'. Delimiter must be a single "
+                           "character or TAB,SPACE. Example valid value: ';'",
+                           name, shown, s);
+}
+
+/* Properties of sinks that only apply with another one. */
+static weir_rc check_sink(const wr_list *with, weir_status *st)
+{
+    static const struct {
+        const char *prop, *needs, *what;
+    } deps[] = {{"SQLITE_TABLE", "SQLITE", "SQLITE sinks"},
+                {"FILE_ROLL_BYTES", "FILE", "FILE sinks"},
+                {"FILE_ROLL_MS", "FILE", "FILE sinks"}};
+    for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++) {
+        const wr_prop *pr = wr_props_find(with, deps[i].prop);
+        if (pr && !wr_props_find(with, deps[i].needs))
+            return weir_status_set(st, WEIR_E_BIND, pr->name.loc,
+                                   "%s applies to %s only: it needs %s",
+                                   deps[i].prop, deps[i].what, deps[i].needs);
+    }
+    return WEIR_OK;
+}
+
+weir_rc wr_props_check_formats(const wr_list *with, wr_format kf, wr_format vf,
+                               weir_status *st)
+{
+    static const char *const names[] = {"KEY_DELIMITER", "VALUE_DELIMITER"};
+    for (int i = 0; i < 2; i++) {
+        const wr_prop *pr = wr_props_find(with, names[i]);
+        wr_format f = i ? vf : kf;
+        if (pr && f != WR_FMT_DELIMITED)
+            return weir_status_set(
+                st, WEIR_E_BIND, pr->name.loc,
+                "%s does not support the following configs: [delimiter] (%s "
+                "applies to %s only)",
+                wr_format_name(f), names[i],
+                i ? "VALUE_FORMAT 'DELIMITED'" : "KEY_FORMAT 'DELIMITED'");
+    }
+    return WEIR_OK;
+}
+
 weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
 {
     for (int i = 0; with && i < with->n; i++) {
@@ -253,8 +361,18 @@ weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st)
                                        "Invalid value for %s: expected a "
                                        "string literal",
                                        d->name);
+            if (strstr(d->name, "_DELIMITER")) {
+                weir_rc rc = check_delimiter(pr, d->name, st);
+                if (rc != WEIR_OK)
+                    return rc;
+            }
             break;
         }
+    }
+    if (where & WR_PROP_SINK) {
+        weir_rc rc = check_sink(with, st);
+        if (rc != WEIR_OK)
+            return rc;
     }
     return where & WR_PROP_SOURCE ? check_line_source(with, st) : WEIR_OK;
 }

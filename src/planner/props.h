@@ -10,6 +10,7 @@
 #define WEIR_PLANNER_PROPS_H
 
 #include "parser/ast.h"
+#include "planner/catalog.h"
 #include "weir/status.h"
 
 /* Where a WITH property may appear (bit mask). */
@@ -36,10 +37,27 @@ typedef struct wr_prop_def {
 /*
  * Checks every property of with (may be NULL) against the table for the
  * statement position `where`: unknown names, duplicates, values of the wrong
- * kind (an INT property given 'abc', a FORMAT given an unknown name).
- * Borrows everything. Returns WEIR_OK or WEIR_E_BIND with st filled.
+ * kind (an INT property given 'abc', a FORMAT given an unknown name, a
+ * delimiter that is not one character, TAB or SPACE), and the properties
+ * that need another (SQLITE_TABLE needs SQLITE, FILE_ROLL_* a FILE, FOLLOW
+ * a FILE, ZMQ_TOPIC a ZMQ). Borrows everything. Returns WEIR_OK or
+ * WEIR_E_BIND with st filled.
  */
 weir_rc wr_props_check(const wr_list *with, unsigned where, weir_status *st);
+
+/*
+ * Checks the properties of with that depend on the formats the statement
+ * resolved (given or inherited): KEY_DELIMITER needs the key format kf to
+ * be DELIMITED, VALUE_DELIMITER the value format vf. Borrows everything.
+ * Returns WEIR_OK or WEIR_E_BIND with st filled (span of the property).
+ */
+weir_rc wr_props_check_formats(const wr_list *with, wr_format kf, wr_format vf,
+                               weir_status *st);
+
+/* The field delimiter a VALUE_DELIMITER or KEY_DELIMITER value names (one
+ * character, 'TAB' or 'SPACE'), or ',' for NULL. Borrows v, which must
+ * have passed wr_props_check. */
+char wr_props_delimiter(const char *v);
 
 /* The property named name (upper-case) in with, or NULL. Borrowed. */
 const wr_prop *wr_props_find(const wr_list *with, const char *name);

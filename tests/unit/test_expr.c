@@ -668,6 +668,64 @@ TEST(null_and_misc_functions)
                  "'+02:00')"),
               "2020-09-13 14:26");
     CHECK_STR(ev("TIMESTAMPTOSTRING(0, 'yyyy', 'Mars/Base')"), "NULL");
+    CHECK_INT(last_cx.errors, ==, 1);
+}
+
+/* Zones as Java's ZoneId.of names them: one-digit offsets, UTC/GMT
+ * prefixes, and regions of the tz database with their DST. */
+TEST(time_zones)
+{
+    /* 2024-07-01T12:00Z (summer) and 2024-01-02T10:00Z (winter). */
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1719835200000, 'yyyy-MM-dd HH:mm z', "
+                 "'Europe/Paris')"),
+              "2024-07-01 14:00 CEST");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'yyyy-MM-dd HH:mm z', "
+                 "'Europe/Paris')"),
+              "2024-01-02 11:00 CET");
+    CHECK_STR(ev("FORMAT_TIMESTAMP(FROM_UNIXTIME(1719835200000), "
+                 "'HH:mm XXX', 'America/New_York')"),
+              "08:00 -04:00");
+    CHECK_STR(ev("FORMAT_TIMESTAMP(FROM_UNIXTIME(1704189600000), "
+                 "'HH:mm XXX', 'America/New_York')"),
+              "05:00 -05:00");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'HH:mm', 'UTC-3')"),
+              "07:00");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'HH:mm', '+1')"), "11:00");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'HH:mm', 'GMT+5')"),
+              "15:00");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'HH:mm', 'UT-05:30')"),
+              "04:30");
+    CHECK_STR(ev("TIMESTAMPTOSTRING(1704189600000, 'HH:mm', 'Z')"), "10:00");
+    CHECK_INT(last_cx.errors, ==, 0);
+    /* Parsing a local time: summer and winter offsets, and Java's choices
+     * in the spring gap (moved forward) and the autumn overlap (earlier
+     * offset); an offset in the text wins over the zone. */
+    CHECK_STR(ev("STRINGTOTIMESTAMP('2024-07-01 14:00', 'yyyy-MM-dd HH:mm', "
+                 "'Europe/Paris')"),
+              "1719835200000");
+    CHECK_STR(ev("STRINGTOTIMESTAMP('2024-01-02 11:00', 'yyyy-MM-dd HH:mm', "
+                 "'Europe/Paris')"),
+              "1704189600000");
+    CHECK_STR(ev("STRINGTOTIMESTAMP('2024-03-31 02:30', 'yyyy-MM-dd HH:mm', "
+                 "'Europe/Paris')"),
+              "1711848600000");
+    CHECK_STR(ev("STRINGTOTIMESTAMP('2024-10-27 02:30', 'yyyy-MM-dd HH:mm', "
+                 "'Europe/Paris')"),
+              "1729989000000");
+    CHECK_STR(ev("STRINGTOTIMESTAMP('2024-07-01 08:00 -0400', "
+                 "'yyyy-MM-dd HH:mm Z', 'Asia/Tokyo')"),
+              "1719835200000");
+    CHECK_STR(ev("PARSE_TIMESTAMP('2024-07-01 08:00', 'yyyy-MM-dd HH:mm', "
+                 "'America/New_York')"),
+              "1719835200000");
+    CHECK_INT(last_cx.errors, ==, 0);
+    /* Not zones: NULL and an expression error. */
+    CHECK_STR(ev("TIMESTAMPTOSTRING(0, 'yyyy', 'europe/paris')"), "NULL");
+    CHECK_INT(last_cx.errors, ==, 1);
+    CHECK_STR(ev("TIMESTAMPTOSTRING(0, 'yyyy', '+19')"), "NULL");
+    CHECK_INT(last_cx.errors, ==, 1);
+    CHECK_STR(ev("PARSE_TIMESTAMP('2024', 'yyyy', 'Nowhere/City')"), "NULL");
+    CHECK_INT(last_cx.errors, ==, 1);
     CHECK_STR(ev("STRINGTOTIMESTAMP('2020-09-13 12:26:40', "
                  "'yyyy-MM-dd HH:mm:ss')"),
               "1600000000000");
@@ -909,7 +967,7 @@ TEST_LIST(wr_tests_expr, TEST_ENTRY(every_scalar_function_has_a_kernel),
           TEST_ENTRY(null_predicates), TEST_ENTRY(between_and_in),
           TEST_ENTRY(like), TEST_ENTRY(case_expressions), TEST_ENTRY(casts),
           TEST_ENTRY(math_functions), TEST_ENTRY(string_functions),
-          TEST_ENTRY(null_and_misc_functions),
+          TEST_ENTRY(null_and_misc_functions), TEST_ENTRY(time_zones),
           TEST_ENTRY(every_function_has_a_kernel),
           TEST_ENTRY(selection_and_filter),
           TEST_ENTRY(compile_errors_and_const),

@@ -218,6 +218,49 @@ TEST(insert_into)
               "INSERT_VALUES S2\n");
 }
 
+/* Regression: QUERY_ID was accepted and ignored (the query was still
+ * INSERTQUERY_<n>). It is now the query's id, upper-cased as in ksqlDB,
+ * checked as ksqlDB checks it, and takes no number. */
+TEST(insert_query_id)
+{
+    static const char *o = "CREATE STREAM O (ID INT KEY, I INT) WITH "
+                           "(kafka_topic='o', value_format='JSON'); ";
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "%sINSERT INTO O WITH (QUERY_ID = 'my_q') SELECT ID, I FROM S2; "
+             "INSERT INTO O SELECT ID, I FROM S2; TERMINATE MY_Q; "
+             "TERMINATE INSERTQUERY_0; DROP STREAM O;",
+             o);
+    CHECK_STR(run(sql), "DROP O\n");
+    snprintf(sql, sizeof sql,
+             "%sINSERT INTO O WITH (QUERY_ID = 'Q1') SELECT ID, I FROM S2; "
+             "DROP STREAM O;",
+             o);
+    CHECK_STR(run(sql), "ERR 152: Cannot drop O. The following queries read "
+                        "from this source: []. The following queries write "
+                        "into this source: [Q1]. You need to terminate them "
+                        "before dropping O.");
+    snprintf(sql, sizeof sql,
+             "%sINSERT INTO O WITH (QUERY_ID = 'Q1') SELECT ID, I FROM S2; "
+             "INSERT INTO O WITH (QUERY_ID = 'q1') SELECT ID, I FROM S2;",
+             o);
+    CHECK_STR(run(sql), "ERR 171: Query ID 'Q1' is already used by another "
+                        "query: TERMINATE Q1 first, or choose another id");
+    snprintf(sql, sizeof sql,
+             "%sINSERT INTO O WITH (QUERY_ID = 'with space') SELECT ID, I "
+             "FROM S2;",
+             o);
+    CHECK_STR(run(sql), "ERR 112: Query IDs may contain only alphanumeric "
+                        "characters and '_'. Got: 'WITH SPACE'");
+    snprintf(sql, sizeof sql,
+             "%sINSERT INTO O WITH (QUERY_ID = 'csas_x') SELECT ID, I FROM "
+             "S2;",
+             o);
+    CHECK_STR(run(sql), "ERR 112: Query IDs must not start with a reserved "
+                        "query ID prefix (INSERTQUERY_, CTAS_, CSAS_, CST_). "
+                        "Got 'CSAS_X'.");
+}
+
 /* Regression (fuzzing): a 2000-term sum passed the parser's nesting limit
  * and overflowed the C stack in the binder under ASan. The limit is now 256
  * levels: 250 terms bind, 300 are a positioned error. */
@@ -292,4 +335,5 @@ TEST_LIST(wr_tests_planner, TEST_ENTRY(dag_stages),
           TEST_ENTRY(stream_key_kept_first), TEST_ENTRY(join_naming),
           TEST_ENTRY(plan_shape), TEST_ENTRY(count_window),
           TEST_ENTRY(catalog_effects), TEST_ENTRY(insert_into),
-          TEST_ENTRY(deep_expressions), TEST_ENTRY(oom_never_crashes));
+          TEST_ENTRY(insert_query_id), TEST_ENTRY(deep_expressions),
+          TEST_ENTRY(oom_never_crashes));
