@@ -222,6 +222,14 @@ void wr_ksink_set_interrupt(wr_ksink *k, volatile int *flag);
  * while their errors are retriable; a permanent failure, or an interrupt
  * while retrying, fails with its topic[partition] and reason. */
 weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st);
+/* Waits for every delivery report of what was put since the last flush,
+ * but produces nothing again: any failed delivery, retriable or not,
+ * fails with its topic[partition] and reason (st->retriable set for a
+ * retriable one). The wait lasts at most librdkafka's
+ * message.timeout.ms, or until k's interrupt flag is set (what is still
+ * queued is then purged). For one-off writes (INSERT VALUES) that report
+ * an outage instead of waiting it out. */
+weir_rc wr_ksink_flush_once(wr_ksink *k, weir_status *st);
 /* Asynchronous delivery: serves the delivery reports that are in without
  * waiting, produces retriable failures again at once, and fails like
  * flush on a permanent failure since the last call. */

@@ -430,6 +430,44 @@ weir_rc wr_ksink_flush(wr_ksink *k, weir_status *st)
     }
 }
 
+weir_rc wr_ksink_flush_once(wr_ksink *k, weir_status *st)
+{
+    int64_t waited = 0;
+    char fatal[512];
+    while (rd_kafka_outq_len(k->rk) > 0) {
+        if (wr_kafka_fatal(fatal, sizeof fatal))
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC, "%s", fatal);
+        if (k->intr && *k->intr) {
+            int n = rd_kafka_outq_len(k->rk);
+            rd_kafka_purge(k->rk,
+                           RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+            rd_kafka_poll(k->rk, 0);
+            drop_retries(k);
+            k->failed = 0;
+            return weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                                   "interrupted while waiting for %d "
+                                   "deliveries to %s",
+                                   n, k->topic);
+        }
+        rd_kafka_flush(k->rk, 100);
+        if (rd_kafka_outq_len(k->rk) > 0 && ++waited % 50 == 0)
+            fprintf(stderr,
+                    "weir: Kafka: waiting %llds for %d deliveries to %s\n",
+                    (long long)waited / 10, rd_kafka_outq_len(k->rk), k->topic);
+    }
+    rd_kafka_poll(k->rk, 0);
+    weir_rc rc = outcome(k, st);
+    if (rc == WEIR_OK && k->nretry) {
+        rc = weir_status_set(st, WEIR_E_IO, WEIR_NOLOC,
+                             "Kafka delivery failed for %d record(s), first %s",
+                             k->nretry, k->retry_err);
+        if (st)
+            st->retriable = true;
+        drop_retries(k);
+    }
+    return rc;
+}
+
 weir_rc wr_ksink_poll(wr_ksink *k, weir_status *st)
 {
     rd_kafka_poll(k->rk, 0);

@@ -401,6 +401,13 @@ static const char *const session_keys[] = {
     "threads",
 };
 
+const char *wr_props_session_key(int i)
+{
+    return i >= 0 && i < (int)(sizeof session_keys / sizeof session_keys[0])
+               ? session_keys[i]
+               : NULL;
+}
+
 bool wr_props_session_known(const char *key)
 {
     if (strncmp(key, "kafka.", 6) == 0 && key[6])

@@ -71,6 +71,10 @@ const char *wr_props_text(wr_arena *ar, const wr_prop *pr);
  * pass-through ('kafka.<property>'). */
 bool wr_props_session_known(const char *key);
 
+/* The i-th session property weir itself understands (kafka.* and ksql.*
+ * aside), in name order; NULL past the last. */
+const char *wr_props_session_key(int i);
+
 /* Checks the value of a known session property (durations, counts,
  * booleans, enumerations of weir's own keys; others are free text).
  * Returns false with a reason in why[n]. */

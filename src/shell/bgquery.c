@@ -5,10 +5,14 @@
  * Isolation: the shell's engine keeps changing (CREATE, DROP, SET) while
  * a query runs, and a plan borrows its catalog. So a background query
  * gets an engine of its own, rebuilt from the statements the shell
- * logged (sh->log: every statement that shaped the catalog, in order)
- * followed by the query's statement. The thread owns that engine, the
- * statement and the plan; the shell thread only sets `stop` and reads
- * the statistics under `mu`.
+ * logged (sh->log: every statement that shaped the catalog, in order,
+ * the query's own statement last). A UNION ALL statement is logged once
+ * per branch the shell ran, and replayed branch by branch from one copy
+ * of its text, as the shell's engine ran it (replay), so that the query
+ * of its branch k is the INSERT INTO of that branch, after the CREATE
+ * of branch 0. The thread owns that engine, the statement and the plan;
+ * the shell thread only sets `stop` and reads the statistics under
+ * `mu`.
  *
  * Stopping: wr_runopts.stop points at the query's own flag, so the loop
  * neither installs signal handlers nor reacts to the shell's ^C; its
@@ -17,6 +21,7 @@
  * loop finishes its batch first, unless the batch is stuck waiting for
  * Kafka (brokers away), which then gives up, leaving it uncommitted.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +94,84 @@ static int64_t prop_ms(weir_engine *e, const char *key)
     return ms > 0 ? ms : 0;
 }
 
-bool wr_bgq_start(wr_shell *sh, const char *id, const char *sql,
-                  weir_status *st)
+/* Whether log entry l continues the UNION ALL statement of entry prev:
+ * the next branches the shell ran of the same text. */
+static bool same_stmt(const wr_logged *prev, const wr_logged *l)
+{
+    return l->branch > prev->branch && !strcmp(l->sql, prev->sql);
+}
+
+/* Builds q's engine from sh->log and prepares the query, the last logged
+ * entry, into q->s. The text of each statement is written once into
+ * q->text (off[i]: where entry i's statement starts), so that the
+ * branches of a UNION ALL statement are prepared in turn from one
+ * offset, as the shell prepared them: the engine returns branch k + 1
+ * of a text prepared again at the offset of its branch k. Branches the
+ * shell did not run (their query failed to start) are prepared but not
+ * applied. Returns false with st set. */
+static bool replay(wr_bgq *q, const wr_logged *log, int n, weir_status *st)
+{
+    size_t *off = malloc(sizeof *off * (size_t)(n ? n : 1));
+    wr_buf b = WR_BUF_INIT;
+    for (int i = 0; off && i < n; i++) {
+        if (i && same_stmt(&log[i - 1], &log[i])) {
+            off[i] = off[i - 1];
+            continue;
+        }
+        off[i] = b.len;
+        wr_buf_puts(&b, log[i].sql);
+        wr_buf_puts(&b, ";\n");
+    }
+    size_t len = b.len;
+    q->text = wr_buf_take(&b);
+    if (!off || !q->text) {
+        free(off);
+        weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
+        return false;
+    }
+    q->e = weir_engine_new(st);
+    if (!q->e) {
+        free(off);
+        return false;
+    }
+    int next = 0; /* the branch the engine returns next at off[i] */
+    weir_status_clear(st);
+    for (int i = 0; i < n; i++) {
+        if (!i || off[i] != off[i - 1])
+            next = 0;
+        weir_status_clear(st); /* only the query's own errors count */
+        weir_stmt *s = NULL;
+        while (next <= log[i].branch) {
+            size_t pos = off[i];
+            if (weir_engine_prepare(q->e, q->text, len, &pos, &s, st) !=
+                    WEIR_OK ||
+                !s || wr_stmt_ast(s)->union_k != next) {
+                /* A statement that no longer holds: skip the rest of
+                 * it. */
+                weir_stmt_free(s);
+                s = NULL;
+                next = INT_MAX;
+                break;
+            }
+            if (next++ == log[i].branch)
+                break;
+            weir_stmt_free(s); /* a branch the shell did not run */
+            s = NULL;
+        }
+        if (i + 1 == n) {
+            q->s = s;
+        } else if (s) {
+            weir_stmt_apply(s, st);
+            weir_stmt_free(s);
+        }
+    }
+    free(off);
+    if (!q->s && st->code == WEIR_OK)
+        weir_status_set(st, WEIR_E_INTERNAL, WEIR_NOLOC, "no query");
+    return q->s != NULL;
+}
+
+bool wr_bgq_start(wr_shell *sh, const char *id, weir_status *st)
 {
     wr_bgq *q = calloc(1, sizeof *q);
     wr_bgq **nb = realloc(sh->bg, sizeof *nb * (size_t)(sh->nbg + 1));
@@ -102,44 +183,7 @@ bool wr_bgq_start(wr_shell *sh, const char *id, const char *sql,
     sh->bg = nb;
     pthread_mutex_init(&q->mu, NULL);
     snprintf(q->id, sizeof q->id, "%s", id);
-    /* The logged statements (the query's own CREATE ... AS is the last
-     * one logged: replay all but it), then the query. */
-    wr_buf b = WR_BUF_INIT;
-    for (int i = 0; i + 1 < sh->nlog; i++) {
-        wr_buf_puts(&b, sh->log[i]);
-        wr_buf_puts(&b, ";\n");
-    }
-    size_t qoff = b.len;
-    wr_buf_puts(&b, sql);
-    wr_buf_puts(&b, ";\n");
-    size_t len = b.len;
-    q->text = wr_buf_take(&b);
-    q->e = q->text ? weir_engine_new(st) : NULL;
-    if (!q->e) {
-        if (!q->text)
-            weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
-        bgq_free(q);
-        return false;
-    }
-    /* Replay the log alone: the text ends at qoff meanwhile. */
-    char save = q->text[qoff];
-    q->text[qoff] = '\0';
-    size_t pos = 0;
-    while (pos < qoff) {
-        weir_stmt *s = NULL;
-        if (weir_engine_prepare(q->e, q->text, qoff, &pos, &s, st) != WEIR_OK)
-            continue; /* a statement that no longer holds: go on */
-        if (!s)
-            break;
-        weir_stmt_apply(s, st);
-        weir_stmt_free(s);
-    }
-    q->text[qoff] = save;
-    pos = qoff;
-    if (weir_engine_prepare(q->e, q->text, len, &pos, &q->s, st) != WEIR_OK ||
-        !q->s) {
-        if (q->s == NULL && st->code == WEIR_OK)
-            weir_status_set(st, WEIR_E_INTERNAL, WEIR_NOLOC, "no query");
+    if (!replay(q, sh->log, sh->nlog, st)) {
         bgq_free(q);
         return false;
     }

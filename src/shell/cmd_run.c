@@ -14,6 +14,14 @@
  * true}). Records that cannot be decoded are skipped, counted and reported on
  * stderr with path:line.
  *
+ * The other statements: INSERT INTO ... VALUES writes its record at once
+ * (insert.c: to the target's Kafka topic, or a line of its FILE), so the
+ * queries after it read it; EXPLAIN prints the explanation, as the shell
+ * does, and runs nothing; RUN SCRIPT 'f.sql' runs f.sql's statements in
+ * place (a relative path from the directory of the file that says RUN
+ * SCRIPT; a script that would run itself, or scripts nested more than 16
+ * deep, are errors).
+ *
  * Exit status: 0 done, 1 a statement or query failed, 2 usage error.
  */
 #include <errno.h>
@@ -30,6 +38,7 @@
 #include "parser/parse.h"
 #include "planner/props.h"
 #include "shell/diag.h"
+#include "shell/insert.h"
 #include "shell/shell.h"
 
 weir_rc wr_run_print_row(void *ctx, const wr_qplan *p, const wr_out *o,
@@ -274,6 +283,216 @@ static int apply_config(weir_engine *e, const char *path)
     return rc;
 }
 
+/* Scripts run by RUN SCRIPT nest this deep at most (as in the shell). */
+enum { MAX_DEPTH = 16 };
+
+/* The state of `weir run` over its file and the scripts that file runs. */
+typedef struct runner {
+    weir_engine *e;
+    int threads;
+    size_t batch_bytes;
+    int64_t interval; /* --batch-interval (0: none given) */
+    int nq;           /* queries so far: their ids */
+    /* Queries that read Kafka or unbounded inputs: they run together
+     * after the whole file. */
+    wr_qplan **streaming;
+    weir_stmt **sstmts; /* their statements (the plans borrow them) */
+    char **defs;        /* each one's text (checkpoints) */
+    int nstream;
+    char **texts; /* the texts of the scripts run (statements borrow
+                     them until the end) */
+    int ntexts;
+    /* The files being run, outermost first (RUN SCRIPT refuses one of
+     * them: a script that would run itself). */
+    dev_t dev[MAX_DEPTH + 1];
+    ino_t ino[MAX_DEPTH + 1];
+    int depth;
+} runner;
+
+static int run_text(runner *rn, const char *file, const char *sql, size_t len);
+
+/* RUN SCRIPT 'path' of statement s in file (whose text is sql[0..len),
+ * for errors): runs the script's statements in place. A relative path is
+ * taken from the directory of file, as the shell does for a script's
+ * scripts. Borrows s, file and sql; the script's text goes to rn->texts
+ * (freed at the end of the run). Returns 0, or 1 after reporting why. */
+static int run_script(runner *rn, const char *file, const char *sql, size_t len,
+                      const weir_stmt *s)
+{
+    const wr_stmt *ast = wr_stmt_ast(s);
+    weir_status st;
+    char *path = wr_shell_script_path(file, ast->str);
+    if (!path) {
+        weir_status_set(&st, WEIR_E_NOMEM, ast->loc, "out of memory");
+        wr_diag_print(stderr, file, sql, len, &st);
+        return 1;
+    }
+    size_t slen;
+    char *text = NULL;
+    struct stat sb;
+    if (rn->depth >= MAX_DEPTH) {
+        weir_status_set(&st, WEIR_E_USAGE, ast->str_loc,
+                        "%s: scripts nested too deep (%d at most)", path,
+                        MAX_DEPTH);
+    } else if (stat(path, &sb) != 0 ||
+               !(text = wr_shell_read_file(path, &slen))) {
+        weir_status_set(&st, WEIR_E_IO, ast->str_loc, "cannot read %s: %s",
+                        path, strerror(errno));
+    } else {
+        for (int i = 0; i <= rn->depth; i++)
+            if (rn->dev[i] == sb.st_dev && rn->ino[i] == sb.st_ino) {
+                weir_status_set(&st, WEIR_E_USAGE, ast->str_loc,
+                                "%s: the script is already running (a "
+                                "script cannot run itself, directly or "
+                                "through other scripts)",
+                                path);
+                free(text);
+                text = NULL;
+                break;
+            }
+    }
+    char **nt =
+        text ? realloc(rn->texts, sizeof *nt * (size_t)(rn->ntexts + 1)) : NULL;
+    if (!nt) {
+        if (text)
+            weir_status_set(&st, WEIR_E_NOMEM, ast->loc, "out of memory");
+        wr_diag_print(stderr, file, sql, len, &st);
+        free(text);
+        free(path);
+        return 1;
+    }
+    rn->texts = nt;
+    rn->texts[rn->ntexts++] = text;
+    rn->depth++;
+    rn->dev[rn->depth] = sb.st_dev;
+    rn->ino[rn->depth] = sb.st_ino;
+    int rc = run_text(rn, path, text, slen);
+    rn->depth--;
+    free(path);
+    return rc;
+}
+
+/* Runs the statements of file, whose text is sql[0..len) (sql[len] is
+ * NUL; borrowed until the end of the run, as the kept statements refer to
+ * it): each is applied in order; a query over a file read once runs at
+ * once, one over Kafka or an unbounded input joins rn->streaming.
+ * Returns 0, or 1 after reporting the first failure. */
+static int run_text(runner *rn, const char *file, const char *sql, size_t len)
+{
+    weir_engine *e = rn->e;
+    weir_status st;
+    int rc = 0;
+    size_t pos = 0;
+    while (rc == 0 && pos < len) {
+        weir_stmt *s = NULL;
+        size_t from = pos;
+        if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
+            wr_diag_print(stderr, file, sql, len, &st);
+            rc = 1;
+            break;
+        }
+        if (!s)
+            break;
+        const wr_stmt *ast = wr_stmt_ast(s);
+        if (ast->kind == WR_S_EXPLAIN) {
+            /* The explanation, as the shell prints it; nothing runs. */
+            char *out = weir_stmt_explain(s);
+            if (out)
+                fputs(out, stdout);
+            weir_free(out);
+            weir_stmt_free(s);
+            if (!out) {
+                fprintf(stderr, "weir run: out of memory\n");
+                rc = 1;
+            }
+            continue;
+        }
+        if (ast->kind == WR_S_RUN_SCRIPT) {
+            rc = run_script(rn, file, sql, len, s);
+            weir_stmt_free(s);
+            continue;
+        }
+        if (ast->kind == WR_S_INSERT_VALUES) {
+            if (wr_insert_run(e, s, NULL, &st) != WEIR_OK) {
+                wr_diag_print(stderr, file, sql, len, &st);
+                rc = 1;
+            }
+            weir_stmt_free(s);
+            continue;
+        }
+        const wr_bound *b = wr_stmt_bound(s);
+        wr_qplan *plan = NULL;
+        if (b->query) {
+            const wr_source *sink =
+                b->create ? b->create
+                : b->sink_name
+                    ? wr_catalog_get(wr_engine_catalog(e), b->sink_name)
+                    : NULL;
+            char id[300];
+            /* ksqlDB's query ids (CSAS_<SINK>_<n>): they also name the
+             * query's consumer group, so they differ between sinks. */
+            if (b->sink_name)
+                snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
+                         rn->nq++);
+            else
+                snprintf(id, sizeof id, "PUSH_%d", rn->nq++);
+            plan = wr_plan_lower(wr_engine_catalog(e), b->query, sink, id, &st);
+            if (!plan) {
+                if (st.loc.off < 0)
+                    st.loc = ast->loc;
+                wr_diag_print(stderr, file, sql, len, &st);
+                rc = 1;
+            }
+        }
+        if (rc == 0 && weir_stmt_apply(s, &st) != WEIR_OK) {
+            wr_diag_print(stderr, file, sql, len, &st);
+            rc = 1;
+        }
+        if (rc == 0 && plan &&
+            (wr_run_uses_kafka(wr_engine_catalog(e), plan) ||
+             wr_run_unbounded(plan) || plan->sink.sqlite ||
+             plan->sink.file_dir)) {
+            int n = rn->nstream + 1;
+            wr_qplan **np = realloc(rn->streaming, sizeof *np * (size_t)n);
+            if (np)
+                rn->streaming = np;
+            weir_stmt **ns = realloc(rn->sstmts, sizeof *ns * (size_t)n);
+            if (ns)
+                rn->sstmts = ns;
+            char **nd = realloc(rn->defs, sizeof *nd * (size_t)n);
+            if (nd)
+                rn->defs = nd;
+            if (!np || !ns || !nd ||
+                !(rn->defs[rn->nstream] =
+                      wr_parse_normalize(sql + from, pos - from))) {
+                rc = 1;
+            } else { /* the plan borrows the statement: keep both */
+                rn->streaming[rn->nstream] = plan;
+                rn->sstmts[rn->nstream++] = s;
+                continue;
+            }
+        }
+        if (rc == 0 && plan) {
+            /* SET 'batch.interval' applies unless given on the command
+             * line. */
+            const char *bi =
+                wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
+            int64_t iv = rn->interval ? rn->interval
+                         : bi         ? wr_props_duration_ms(bi)
+                                      : 0;
+            const char *it =
+                wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
+            int64_t idle = it ? wr_props_duration_ms(it) : 0;
+            rc =
+                wr_run_plan(plan, rn->threads, rn->batch_bytes, iv > 0 ? iv : 0,
+                            idle > 0 ? idle : 0, NULL, NULL, NULL);
+        }
+        wr_plan_free(plan);
+        weir_stmt_free(s);
+    }
+    return rc;
+}
+
 int wr_cmd_run(int argc, char **argv)
 {
     int threads = 1;
@@ -373,10 +592,18 @@ int wr_cmd_run(int argc, char **argv)
         return 2;
     }
     weir_status st;
-    weir_engine *e = weir_engine_new(&st);
+    runner rn;
+    memset(&rn, 0, sizeof rn);
+    rn.threads = threads;
+    rn.batch_bytes = batch_bytes;
+    rn.interval = interval;
+    struct stat sb;
+    if (strcmp(file, "-") != 0 && stat(file, &sb) == 0) {
+        rn.dev[0] = sb.st_dev;
+        rn.ino[0] = sb.st_ino;
+    }
+    weir_engine *e = rn.e = weir_engine_new(&st);
     int rc = e ? 0 : 1;
-    size_t pos = 0;
-    int nq = 0;
     /* Properties from --config (KEY=VALUE lines, # comments; Java's
      * .properties without continuations) then -c, as SET statements. */
     if (rc == 0 && config && (rc = apply_config(e, config)) != 0)
@@ -384,91 +611,10 @@ int wr_cmd_run(int argc, char **argv)
     for (int i = 0; rc == 0 && i < nsets; i++)
         rc = apply_set(e, sets[i], "-c") ? 0 : 2;
     free(sets);
+    if (rc == 0)
+        rc = run_text(&rn, file, sql, len);
     /* Queries that read Kafka run together after the whole file. */
-    wr_qplan **streaming = NULL;
-    weir_stmt **sstmts = NULL;
-    char **defs = NULL; /* each streaming query's text (checkpoints) */
-    int nstream = 0;
-    while (rc == 0 && pos < len) {
-        weir_stmt *s = NULL;
-        size_t from = pos;
-        if (weir_engine_prepare(e, sql, len, &pos, &s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, file, sql, len, &st);
-            rc = 1;
-            break;
-        }
-        if (!s)
-            break;
-        const wr_bound *b = wr_stmt_bound(s);
-        wr_qplan *plan = NULL;
-        if (b->query) {
-            const wr_source *sink =
-                b->create ? b->create
-                : b->sink_name
-                    ? wr_catalog_get(wr_engine_catalog(e), b->sink_name)
-                    : NULL;
-            char id[300];
-            /* ksqlDB's query ids (CSAS_<SINK>_<n>): they also name the
-             * query's consumer group, so they differ between sinks. */
-            if (b->sink_name)
-                snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
-                         nq++);
-            else
-                snprintf(id, sizeof id, "PUSH_%d", nq++);
-            plan = wr_plan_lower(wr_engine_catalog(e), b->query, sink, id, &st);
-            if (!plan) {
-                if (st.loc.off < 0)
-                    st.loc = wr_stmt_ast(s)->loc;
-                wr_diag_print(stderr, file, sql, len, &st);
-                rc = 1;
-            }
-        }
-        if (rc == 0 && weir_stmt_apply(s, &st) != WEIR_OK) {
-            wr_diag_print(stderr, file, sql, len, &st);
-            rc = 1;
-        }
-        if (rc == 0 && plan &&
-            (wr_run_uses_kafka(wr_engine_catalog(e), plan) ||
-             wr_run_unbounded(plan) || plan->sink.sqlite ||
-             plan->sink.file_dir)) {
-            wr_qplan **np =
-                realloc(streaming, sizeof *np * (size_t)(nstream + 1));
-            weir_stmt **ns =
-                realloc(sstmts, sizeof *ns * (size_t)(nstream + 1));
-            char **nd = realloc(defs, sizeof *nd * (size_t)(nstream + 1));
-            if (np)
-                streaming = np;
-            if (ns)
-                sstmts = ns;
-            if (nd)
-                defs = nd;
-            if (!np || !ns || !nd ||
-                !(defs[nstream] = wr_parse_normalize(sql + from, pos - from))) {
-                rc = 1;
-            } else { /* the plan borrows the statement: keep both */
-                streaming[nstream] = plan;
-                sstmts[nstream++] = s;
-                continue;
-            }
-        }
-        if (rc == 0 && plan) {
-            /* SET 'batch.interval' applies unless given on the command
-             * line. */
-            const char *bi =
-                wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
-            int64_t iv = interval ? interval
-                         : bi     ? wr_props_duration_ms(bi)
-                                  : 0;
-            const char *it =
-                wr_catalog_get_prop(wr_engine_catalog(e), "idle.timeout");
-            int64_t idle = it ? wr_props_duration_ms(it) : 0;
-            rc = wr_run_plan(plan, threads, batch_bytes, iv > 0 ? iv : 0,
-                             idle > 0 ? idle : 0, NULL, NULL, NULL);
-        }
-        wr_plan_free(plan);
-        weir_stmt_free(s);
-    }
-    if (rc == 0 && nstream) {
+    if (rc == 0 && rn.nstream) {
         const char *bi =
             wr_catalog_get_prop(wr_engine_catalog(e), "batch.interval");
         const char *it =
@@ -490,22 +636,25 @@ int wr_cmd_run(int argc, char **argv)
             .checkpoint = checkpoint ? checkpoint
                                      : wr_catalog_get_prop(wr_engine_catalog(e),
                                                            "checkpoint.dir"),
-            .definitions = (const char *const *)defs,
+            .definitions = (const char *const *)rn.defs,
             .reset_checkpoint = reset_checkpoint,
             .snapshot_ms = snapshot_ms < 0 ? 10000 : snapshot_ms,
             .batch_bytes = batch_bytes};
         if (o.interval < 0)
             o.interval = 0;
-        rc = wr_run_stream(e, streaming, nstream, &o);
+        rc = wr_run_stream(e, rn.streaming, rn.nstream, &o);
     }
-    for (int i = 0; i < nstream; i++) {
-        wr_plan_free(streaming[i]);
-        weir_stmt_free(sstmts[i]);
-        free(defs[i]);
+    for (int i = 0; i < rn.nstream; i++) {
+        wr_plan_free(rn.streaming[i]);
+        weir_stmt_free(rn.sstmts[i]);
+        free(rn.defs[i]);
     }
-    free(defs);
-    free(streaming);
-    free(sstmts);
+    free(rn.defs);
+    free(rn.streaming);
+    free(rn.sstmts);
+    for (int i = 0; i < rn.ntexts; i++)
+        free(rn.texts[i]);
+    free(rn.texts);
     free(gens);
     weir_engine_free(e);
     free(sql);

@@ -34,6 +34,7 @@
 #include "formats/json.h"
 #include "planner/props.h"
 #include "shell/diag.h"
+#include "shell/insert.h"
 #include "shell/shell.h"
 
 enum { T_OK = 0, T_MISMATCH = 1, T_USAGE = 2, T_REJECTED = 3, T_FAILED = 4 };
@@ -553,104 +554,19 @@ static int compare(const wr_jval *exp, const wr_jval *act)
 /* ---- INSERT INTO ... VALUES ---------------------------------------------- */
 
 /*
- * Writes the row of an INSERT VALUES statement to its target's topic, encoded
- * in the target's formats, as ksqlDB's runner does: each value is cast to its
- * column's type; unlisted columns are NULL; ROWTIME sets the timestamp (0
- * otherwise). The record is also part of the actual output.
+ * Writes the row of an INSERT VALUES statement to its target's topic,
+ * encoded in the target's formats (wr_insert_encode), as ksqlDB's runner
+ * does: ROWTIME sets the timestamp (0 otherwise). The record is also part
+ * of the actual output. Borrows everything; errors with st set.
  */
 static weir_rc insert_values(runner *r, const wr_catalog *cat,
                              const wr_stmt *ast, weir_status *st)
 {
-    const wr_source *dst = wr_catalog_get(cat, ast->name.name);
-    if (!dst)
-        return weir_status_set(st, WEIR_E_CATALOG, ast->name.loc,
-                               "%s does not exist.", ast->name.name);
-    int nkeys = 0;
-    for (int i = 0; i < dst->ncols; i++)
-        nkeys += dst->cols[i].key;
-    if (nkeys > 1 || (dst->value_format != WR_FMT_JSON &&
-                      dst->value_format != WR_FMT_DELIMITED))
-        return weir_status_set(st, WEIR_E_UNSUPPORTED, ast->loc,
-                               "INSERT VALUES into %s is not supported by "
-                               "the test runner yet (multi-column key or "
-                               "%s values)",
-                               dst->name, wr_format_name(dst->value_format));
-    wr_arena *ar = r->ar;
-    wr_col *cols = wr_arena_zalloc(ar, sizeof(wr_col) * (size_t)dst->ncols);
-    const char **names =
-        wr_arena_zalloc(ar, sizeof(char *) * (size_t)dst->ncols);
-    const wr_type **types =
-        wr_arena_zalloc(ar, sizeof(wr_type *) * (size_t)dst->ncols);
-    if (!cols || !names || !types)
-        return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
-    for (int c = 0; c < dst->ncols; c++) {
-        names[c] = dst->cols[c].name;
-        types[c] = dst->cols[c].type;
-        if (!wr_col_init(&cols[c], ar, types[c], 1))
-            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
-                                   "out of memory");
-    }
-    int64_t ts = 0;
-    int nv = ast->values ? ast->values->n : 0;
-    for (int i = 0; i < nv; i++) {
-        wr_expr *v = ast->values->item[i];
-        const char *cname = ast->cols ? ((wr_ident *)ast->cols->item[i])->name
-                                      : dst->cols[i].name;
-        int c = -1;
-        for (int j = 0; j < dst->ncols; j++)
-            if (!strcmp(dst->cols[j].name, cname))
-                c = j;
-        const wr_type *ct =
-            c >= 0 ? types[c] : wr_type_prim(WR_T_BIGINT); /* ROWTIME */
-        /* The value, cast to its column's type. */
-        wr_expr cast;
-        memset(&cast, 0, sizeof cast);
-        cast.kind = WR_E_CAST;
-        cast.a = v;
-        cast.type = ct;
-        cast.loc = v->loc;
-        cast.height = v->height + 1;
-        wr_datum d;
-        weir_rc rc = wr_expr_const(ar, &cast, &d, st);
-        if (rc != WEIR_OK)
-            return rc;
-        if (c >= 0)
-            wr_col_put(&cols[c], 0, &d);
-        else if (!d.null)
-            ts = d.u.i64;
-    }
-    /* Encode as a query's sink would, through the same output path. */
-    wr_qplan qp;
-    memset(&qp, 0, sizeof qp);
-    wr_psink *sk = &qp.sink;
-    sk->name = dst->name;
-    sk->topic = dst->topic;
-    sk->key_format = nkeys ? dst->key_format : WR_FMT_NONE;
-    sk->value_format = dst->value_format;
-    sk->delim = ',';
-    sk->ncols = dst->ncols;
-    sk->nkeys = nkeys;
-    sk->names = names;
-    sk->types = types;
-    sk->ts_col = -1;
-    wr_buf kb = WR_BUF_INIT, vb = WR_BUF_INIT;
-    wr_out o;
-    memset(&o, 0, sizeof o);
-    if (nkeys && !wr_col_is_null(&cols[0], 0)) {
-        wr_encode_key(sk->key_format, &cols[0], 0, &kb);
-        o.key = kb.s ? kb.s : "";
-        o.klen = (int32_t)kb.len;
-    }
-    wr_encode_value(sk->value_format, ',', names + nkeys, cols + nkeys,
-                    dst->ncols - nkeys, 0, &vb);
-    o.value = vb.s ? vb.s : "";
-    o.vlen = (int32_t)vb.len;
-    o.ts = ts;
-    o.cols = cols;
-    o.row = 0;
-    weir_rc rc = on_output(r, &qp, &o, st);
-    wr_buf_fini(&kb);
-    wr_buf_fini(&vb);
+    wr_insert ins;
+    weir_rc rc = wr_insert_encode(&ins, cat, ast, 0, r->ar, st);
+    if (rc == WEIR_OK)
+        rc = on_output(r, &ins.plan, &ins.out, st);
+    wr_insert_fini(&ins);
     return rc;
 }
 

@@ -23,28 +23,13 @@
 #include "planner/props.h"
 #include "shell/repl_int.h"
 
-/* Session properties weir knows (props.c's session table), offered after
- * SET; kafka.* and ksql.* are free, so a few common ones are listed. */
-static const char *const set_props[] = {
-    "auto.offset.reset",
-    "backpressure.enabled",
-    "backpressure.initial.rate",
-    "batch.interval",
-    "checkpoint.dir",
-    "delivery.mode",
-    "error.dead.letter.file",
-    "error.dead.letter.topic",
-    "error.policy",
-    "idle.timeout",
-    "processing.guarantee",
-    "processing.time",
-    "threads",
-    "kafka.bootstrap.servers",
-    "kafka.security.protocol",
-    "kafka.sasl.mechanisms",
-    "kafka.sasl.username",
-    "kafka.sasl.password",
-    "kafka.max.rate.per.partition",
+/* Offered after SET: the session properties weir knows
+ * (wr_props_session_key), then these common kafka.* ones (kafka.* and
+ * ksql.* are free). */
+static const char *const kafka_props[] = {
+    "kafka.bootstrap.servers", "kafka.security.protocol",
+    "kafka.sasl.mechanisms",   "kafka.sasl.username",
+    "kafka.sasl.password",     "kafka.max.rate.per.partition",
     "kafka.group.id",
 };
 
@@ -152,8 +137,10 @@ void wr_shell_complete_list(wr_shell *sh, const char *before, const char *line,
     /* A property name after SET / UNSET. */
     if (in_quote && (!strcmp(prev, "SET") || !strcmp(prev, "UNSET"))) {
         c.lower = true;
-        for (size_t i = 0; i < sizeof set_props / sizeof set_props[0]; i++)
-            offer(&c, set_props[i]);
+        for (int i = 0; wr_props_session_key(i); i++)
+            offer(&c, wr_props_session_key(i));
+        for (size_t i = 0; i < sizeof kafka_props / sizeof kafka_props[0]; i++)
+            offer(&c, kafka_props[i]);
         const wr_catalog *cat = wr_engine_catalog(sh->e);
         for (int i = 0; i < wr_catalog_prop_count(cat); i++)
             offer(&c, wr_catalog_prop_at(cat, i)->key);

@@ -100,6 +100,22 @@ char *wr_shell_read_file(const char *path, size_t *len)
     return buf;
 }
 
+char *wr_shell_script_path(const char *from, const char *path)
+{
+    const char *slash = from && strcmp(from, "-") != 0 && from[0] != '<'
+                            ? strrchr(from, '/')
+                            : NULL;
+    if (path[0] == '/' || !slash)
+        return strdup(path);
+    size_t dl = (size_t)(slash - from) + 1, pl = strlen(path);
+    char *p = malloc(dl + pl + 1);
+    if (p) {
+        memcpy(p, from, dl);
+        memcpy(p + dl, path, pl + 1);
+    }
+    return p;
+}
+
 typedef enum { MODE_CHECK, MODE_EXPLAIN, MODE_AST, MODE_DOT } run_mode;
 
 /* Runs every statement of one file through the engine. Returns the number

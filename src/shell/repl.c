@@ -17,7 +17,8 @@
  * the kind): push queries run in the foreground, their rows rendered by
  * render.c as they come (Ctrl-C or LIMIT ends them); persistent queries
  * over Kafka or unbounded inputs run in background threads
- * (bgquery.c); SHOW and DESCRIBE are rendered from the catalog here.
+ * (bgquery.c); INSERT INTO ... VALUES writes its record at once
+ * (insert.c); SHOW and DESCRIBE are rendered from the catalog here.
  * Errors print with the caret under the typed text (diag.c) and never
  * end the shell. The unfinished statement is kept with the start of its
  * first line and that line's number, so piped input's errors give the
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +53,7 @@
 #include "planner/plan.h"
 #include "planner/props.h"
 #include "shell/diag.h"
+#include "shell/insert.h"
 #include "shell/repl_int.h"
 
 static volatile int interrupted;
@@ -544,15 +547,19 @@ static int run_push(wr_shell *sh, wr_qplan *p)
 
 /* ---- statements -------------------------------------------------------- */
 
-static void log_stmt(wr_shell *sh, const char *sql, const weir_stmt *s)
+/* Appends statement s (of text sql) to sh->log, with its UNION ALL
+ * branch. Returns false when out of memory (nothing logged). */
+static bool log_stmt(wr_shell *sh, const char *sql, const weir_stmt *s)
 {
-    char **nl = realloc(sh->log, sizeof *nl * (size_t)(sh->nlog + 1));
+    wr_logged *nl = realloc(sh->log, sizeof *nl * (size_t)(sh->nlog + 1));
     if (!nl)
-        return;
+        return false;
     sh->log = nl;
     char *t = wr_shell_stmt_text(sql, s);
-    if (t)
-        sh->log[sh->nlog++] = t;
+    if (!t)
+        return false;
+    sh->log[sh->nlog++] = (wr_logged){t, wr_stmt_ast(s)->union_k};
+    return true;
 }
 
 /* A text whose statements run, and where it comes from, for errors. */
@@ -574,22 +581,51 @@ static void report(const input *in, const weir_status *st)
 static int run_text(wr_shell *sh, const input *in, size_t from, size_t to,
                     int depth);
 
-/* Reads and runs a file of statements (RUN SCRIPT, .read). */
-static int run_script(wr_shell *sh, const char *path, int depth)
+/* Reads and runs a file of statements: .read FILE (from NULL: path as
+ * given), or RUN SCRIPT 'path' of input from (a relative path is taken
+ * from the directory of the script that says RUN SCRIPT; from the current
+ * one for typed or piped input), whose errors point at the path's span
+ * at in from. Borrows everything. Returns the number of failures. */
+static int run_script(wr_shell *sh, const char *path, int depth,
+                      const input *from, weir_loc at)
 {
-    if (depth > 16) {
-        fprintf(stderr, "weir: %s: scripts nested too deep\n", path);
-        return 1;
-    }
-    size_t len;
-    char *text = wr_shell_read_file(path, &len);
+    char *file = wr_shell_script_path(from ? from->name : NULL, path);
+    weir_status st;
+    char *text = NULL;
+    size_t len = 0;
+    struct stat sb;
+    if (!file)
+        weir_status_set(&st, WEIR_E_NOMEM, at, "out of memory");
+    else if (depth > 16)
+        weir_status_set(&st, WEIR_E_USAGE, at,
+                        "%s: scripts nested too deep (16 at most)", file);
+    else if (stat(file, &sb) != 0 || !(text = wr_shell_read_file(file, &len)))
+        weir_status_set(&st, WEIR_E_IO, at, "cannot read %s: %s", file,
+                        strerror(errno));
+    for (int i = 0; text && i < depth; i++)
+        if (sh->sdev[i] == sb.st_dev && sh->sino[i] == sb.st_ino) {
+            weir_status_set(&st, WEIR_E_USAGE, at,
+                            "%s: the script is already running (a script "
+                            "cannot run itself, directly or through other "
+                            "scripts)",
+                            file);
+            free(text);
+            text = NULL;
+        }
     if (!text) {
-        fprintf(stderr, "weir: cannot read %s: %s\n", path, strerror(errno));
+        if (from)
+            report(from, &st);
+        else
+            fprintf(stderr, "weir: %s\n", st.msg);
+        free(file);
         return 1;
     }
-    input in = {path, text, len, 1};
+    sh->sdev[depth] = sb.st_dev;
+    sh->sino[depth] = sb.st_ino;
+    input in = {file, text, len, 1};
     int rc = run_text(sh, &in, 0, len, depth + 1);
     free(text);
+    free(file);
     return rc;
 }
 
@@ -679,17 +715,13 @@ static int run_stmt(wr_shell *sh, const input *in, weir_stmt *s, int depth)
         }
         if (rc)
             break;
-        log_stmt(sh, sql, s);
+        bool logged = log_stmt(sh, sql, s);
         const wr_query_def *q =
             wr_catalog_query_at(cat, wr_catalog_query_count(cat) - 1);
-        if (background) {
-            char *text = wr_shell_stmt_text(sql, s);
-            if (!text || !wr_bgq_start(sh, q->id, text, &st)) {
-                fprintf(stderr, "weir: %s: %s\n", q->id,
-                        text ? st.msg : "out of memory");
-                rc = 1;
-            }
-            free(text);
+        if (background && (!logged || !wr_bgq_start(sh, q->id, &st))) {
+            fprintf(stderr, "weir: %s: %s\n", q->id,
+                    logged ? st.msg : "out of memory");
+            rc = 1;
         }
         if (rc == 0)
             wr_render_say(stdout, sh->spool, "Created query with ID %s%s\n",
@@ -734,7 +766,17 @@ static int run_stmt(wr_shell *sh, const input *in, weir_stmt *s, int depth)
         break;
     }
     case WR_S_RUN_SCRIPT:
-        rc = run_script(sh, ast->str, depth);
+        rc = run_script(sh, ast->str, depth, in, ast->str_loc);
+        break;
+    case WR_S_INSERT_VALUES:
+        /* Written at once (insert.c); as in ksqlDB's CLI, nothing is
+         * printed when it is in. ^C gives up waiting for Kafka. */
+        interrupted = 0;
+        if (wr_insert_run(sh->e, s, &interrupted, &st) != WEIR_OK) {
+            report(in, &st);
+            rc = 1;
+        }
+        interrupted = 0;
         break;
     case WR_S_TERMINATE:
         wr_bgq_stop(sh, ast->all ? NULL : ast->str);
@@ -938,7 +980,7 @@ static int meta(wr_shell *sh, const char *line, int depth)
             fprintf(stderr, "weir: .read FILE\n");
             return 1;
         }
-        return run_script(sh, arg, depth) ? 1 : 0;
+        return run_script(sh, arg, depth, NULL, WEIR_NOLOC) ? 1 : 0;
     }
     if (!strcmp(cmd, ".datagen"))
         return datagen(sh, arg);
@@ -1218,7 +1260,7 @@ int wr_cmd_shell(int argc, char **argv)
     free(sh.histfile);
     wr_buf_fini(&sh.pending);
     for (int i = 0; i < sh.nlog; i++)
-        free(sh.log[i]);
+        free(sh.log[i].sql);
     free(sh.log);
     weir_engine_free(sh.e);
     return rc;

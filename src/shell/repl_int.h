@@ -9,6 +9,7 @@
 #include <histedit.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "common/buf.h"
 #include "shell/render.h"
@@ -16,6 +17,15 @@
 #include "weir/weir.h"
 
 typedef struct wr_bgq wr_bgq;
+
+/* A statement that shaped the catalog (sh->log). A UNION ALL statement is
+ * run as one statement per branch (engine.c): each branch the shell ran
+ * is logged with the statement's whole text and its branch number, so
+ * that a replay can prepare the branches in turn from one text. */
+typedef struct wr_logged {
+    char *sql;  /* the statement's text (owned) */
+    int branch; /* its UNION ALL branch (0..n-1); 0 for other statements */
+} wr_logged;
 
 typedef struct wr_shell {
     weir_engine *e;      /* the session's catalog and properties */
@@ -35,9 +45,13 @@ typedef struct wr_shell {
                             errors count lines from the start) */
     wr_bgq **bg;         /* persistent queries started here */
     int nbg;             /* their count */
-    char **log;          /* statements that shaped the catalog, in order, so
+    wr_logged *log;      /* statements that shaped the catalog, in order, so
                             that a background query gets its own engine */
     int nlog;            /* their count */
+    dev_t sdev[17];      /* the scripts being run (.read, RUN SCRIPT),
+                            outermost first, by device and inode: a script
+                            cannot run itself */
+    ino_t sino[17];      /* (their inodes) */
 } wr_shell;
 
 /* The text of statement s (without ';'), copied. Caller frees. */
@@ -56,12 +70,12 @@ void wr_shell_complete_list(wr_shell *sh, const char *before, const char *line,
 /* ---- background queries (bgquery.c) ------------------------------------
  */
 
-/* Starts the persistent query of statement text sql (CREATE ... AS SELECT,
- * INSERT INTO ... SELECT, already applied in sh's engine as query id) in
- * a thread with an engine of its own built from sh->log. Returns false
- * with st set. */
-bool wr_bgq_start(wr_shell *sh, const char *id, const char *sql,
-                  weir_status *st);
+/* Starts the persistent query of the statement logged last in sh->log
+ * (CREATE ... AS SELECT, INSERT INTO ... SELECT, or a branch of a UNION
+ * ALL one, already applied in sh's engine as query id) in a thread with
+ * an engine of its own, built by replaying the statements logged before
+ * it. Borrows sh and id. Returns false with st set. */
+bool wr_bgq_start(wr_shell *sh, const char *id, weir_status *st);
 
 /* The state of a query started here: "RUNNING", "DONE", "ERROR: ...",
  * or NULL when id was not started here. Copies into buf[n]. */

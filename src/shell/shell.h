@@ -15,6 +15,13 @@
  * *len gets its length. NULL with errno set on failure. Caller frees. */
 char *wr_shell_read_file(const char *path, size_t *len);
 
+/* The file that RUN SCRIPT 'path' names when it is written in file from
+ * (NULL, "-" or a name in angle brackets such as "<stdin>": not a file):
+ * path itself when it is absolute or from has no directory, else path
+ * taken from from's directory ("sql/main.sql" and "x.sql" give
+ * "sql/x.sql"). Borrows both. Caller frees; NULL when out of memory. */
+char *wr_shell_script_path(const char *from, const char *path);
+
 /* `weir test ...` and `weir run ...`: argv after the command word. Return
  * the process exit status. */
 int wr_cmd_test(int argc, char **argv);
