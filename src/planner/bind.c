@@ -3275,8 +3275,10 @@ static weir_rc bind_stmt(binder *b, wr_stmt *s, wr_bound *out, bool in_explain)
                            "EXPLAIN works on queries (SELECT, CREATE ... AS "
                            "SELECT, INSERT INTO ... SELECT) and query ids");
             TRY(bind_stmt(b, s->inner, out, true));
-            /* Explaining has no effect on the catalog. */
-            wr_bound_fini(out);
+            /* Explaining has no effect on the catalog; the query still
+             * points to the source a CREATE would add. */
+            out->explained = out->create;
+            out->create = NULL;
             out->query_kind = NULL;
             out->sink_name = NULL;
             out->drop = NULL;
@@ -3334,5 +3336,7 @@ weir_rc wr_bind(const wr_catalog *cat, const char *text, wr_stmt *stmt,
 void wr_bound_fini(wr_bound *b)
 {
     wr_source_free(b->create);
+    wr_source_free(b->explained);
     b->create = NULL;
+    b->explained = NULL;
 }

@@ -19,6 +19,9 @@ typedef struct wr_bound {
     const wr_stmt *stmt;    /* the statement (for EXPLAIN: the inner one) */
     wr_query *query;        /* bound query, or NULL */
     wr_source *create;      /* source to add on apply (owned), or NULL */
+    wr_source *explained;   /* EXPLAIN CREATE ... AS: the source it would
+                               create, which the query points to (owned,
+                               never added) */
     bool create_noop;       /* IF NOT EXISTS and it exists: nothing to do */
     const char *drop;       /* source to drop on apply, or NULL */
     const char *query_kind; /* "CSAS", "CTAS", "INSERTQUERY" or NULL */

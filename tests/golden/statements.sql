@@ -16,6 +16,8 @@ SET 'auto.offset.reset' = 'earliest';
 UNSET 'auto.offset.reset';
 EXPLAIN SELECT id, v FROM s EMIT CHANGES;
 EXPLAIN CSAS_S2_0;
+EXPLAIN CREATE STREAM s3 AS SELECT id, v FROM s WHERE id > 1;
+EXPLAIN CREATE TABLE t3 AS SELECT v, COUNT(*) AS n FROM s GROUP BY v;
 INSERT INTO s VALUES (1, 'one');
 INSERT INTO s (id, v) VALUES (2, 'two');
 INSERT INTO s2 SELECT id, UCASE(v) AS v FROM s;
