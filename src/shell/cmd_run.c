@@ -299,6 +299,9 @@ typedef struct runner {
     weir_stmt **sstmts; /* their statements (the plans borrow them) */
     char **defs;        /* each one's text (checkpoints) */
     int nstream;
+    /* A UNION ALL statement comes back once per branch, its text known
+     * whole with the last: the first of its branches still without it. */
+    int union_first;
     char **texts; /* the texts of the scripts run (statements borrow
                      them until the end) */
     int ntexts;
@@ -431,7 +434,9 @@ static int run_text(runner *rn, const char *file, const char *sql, size_t len)
             char id[300];
             /* ksqlDB's query ids (CSAS_<SINK>_<n>): they also name the
              * query's consumer group, so they differ between sinks. */
-            if (b->sink_name)
+            if (b->query_id) /* INSERT INTO ... WITH (QUERY_ID=...) */
+                snprintf(id, sizeof id, "%s", b->query_id);
+            else if (b->sink_name)
                 snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
                          rn->nq++);
             else
@@ -462,11 +467,27 @@ static int run_text(runner *rn, const char *file, const char *sql, size_t len)
             char **nd = realloc(rn->defs, sizeof *nd * (size_t)n);
             if (nd)
                 rn->defs = nd;
-            if (!np || !ns || !nd ||
-                !(rn->defs[rn->nstream] =
-                      wr_parse_normalize(sql + from, pos - from))) {
+            char *def = np && ns && nd
+                            ? wr_parse_normalize(sql + from, pos - from)
+                            : NULL;
+            /* Every branch of a UNION ALL is defined by the whole
+             * statement (pos stays at its start until the last). */
+            if (def && pos == from && rn->union_first < 0)
+                rn->union_first = rn->nstream;
+            for (int k = rn->union_first;
+                 def && pos > from && k >= 0 && k < rn->nstream; k++) {
+                free(rn->defs[k]);
+                rn->defs[k] = strdup(def);
+                if (!rn->defs[k])
+                    rc = 1;
+            }
+            if (pos > from)
+                rn->union_first = -1;
+            if (!def || rc != 0) {
+                free(def);
                 rc = 1;
             } else { /* the plan borrows the statement: keep both */
+                rn->defs[rn->nstream] = def;
                 rn->streaming[rn->nstream] = plan;
                 rn->sstmts[rn->nstream++] = s;
                 continue;
@@ -594,6 +615,7 @@ int wr_cmd_run(int argc, char **argv)
     weir_status st;
     runner rn;
     memset(&rn, 0, sizeof rn);
+    rn.union_first = -1;
     rn.threads = threads;
     rn.batch_bytes = batch_bytes;
     rn.interval = interval;

@@ -692,8 +692,11 @@ static int run_stmt(wr_shell *sh, const input *in, weir_stmt *s, int depth)
                                     ? wr_catalog_get(cat, b->sink_name)
                                     : NULL;
         char id[300];
-        snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
-                 wr_catalog_next_query_seq(cat));
+        if (b->query_id) /* INSERT INTO ... WITH (QUERY_ID=...) */
+            snprintf(id, sizeof id, "%s", b->query_id);
+        else
+            snprintf(id, sizeof id, "%s_%s_%d", b->query_kind, b->sink_name,
+                     wr_catalog_next_query_seq(cat));
         wr_qplan *p = wr_plan_lower(cat, b->query, sink, id, &st);
         if (!p) {
             if (st.loc.off < 0)
