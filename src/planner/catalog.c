@@ -301,3 +301,11 @@ const wr_kv *wr_catalog_prop_at(const wr_catalog *cat, int i)
 {
     return i >= 0 && i < cat->nprops ? &cat->props[i] : NULL;
 }
+
+const char *wr_source_prop(const wr_source *src, const char *key)
+{
+    for (int i = 0; src && i < src->nprops; i++)
+        if (!strcasecmp(src->props[i].key, key))
+            return src->props[i].value;
+    return NULL;
+}

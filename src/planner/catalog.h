@@ -98,6 +98,10 @@ void wr_catalog_free(wr_catalog *cat);
 wr_source *wr_source_new(const char *name);
 void wr_source_free(wr_source *src);
 
+/* The value of src's WITH property key (case-insensitive), or NULL.
+ * Borrowed from src. */
+const char *wr_source_prop(const wr_source *src, const char *key);
+
 /* Looks a source up by its normalized name; NULL when absent. Borrowed. */
 const wr_source *wr_catalog_get(const wr_catalog *cat, const char *name);
 

@@ -54,17 +54,9 @@ static const wr_lnode *find_node(const wr_lnode *n, wr_lnode_kind k)
     return NULL;
 }
 
-static const char *prop_get(const wr_source *s, const char *key)
-{
-    for (int i = 0; i < s->nprops; i++)
-        if (!strcasecmp(s->props[i].key, key))
-            return s->props[i].value;
-    return NULL;
-}
-
 static char delim_of(const wr_source *s)
 {
-    return wr_props_delimiter(prop_get(s, "VALUE_DELIMITER"));
+    return wr_props_delimiter(wr_source_prop(s, "VALUE_DELIMITER"));
 }
 
 /* ---- column usage ---------------------------------------------------------
@@ -133,20 +125,20 @@ static weir_rc lower_scan(lower *l, int si)
         for (int i = 0; i < src->ncols; i++)
             if (!strcmp(src->cols[i].name, src->timestamp))
                 s->ts_col = i;
-    const char *pt = prop_get(src, "PROCESSING_TIME");
+    const char *pt = wr_source_prop(src, "PROCESSING_TIME");
     s->proc = (pt && !strcasecmp(pt, "true")) || l->proc;
     if (s->proc)
         s->ts_col = -1;
-    s->file = prop_get(src, "FILE");
+    s->file = wr_source_prop(src, "FILE");
     if (s->file)
         s->file = wr_arena_strdup(l->ar, s->file);
     /* The sources other than Kafka (line_source.h); props.c has refused
      * bad combinations. */
-    const char *fo = prop_get(src, "FOLLOW");
+    const char *fo = wr_source_prop(src, "FOLLOW");
     s->follow = fo && !strcasecmp(fo, "true");
-    s->socket = prop_get(src, "SOCKET");
-    s->zmq = prop_get(src, "ZMQ");
-    s->zmq_topic = prop_get(src, "ZMQ_TOPIC");
+    s->socket = wr_source_prop(src, "SOCKET");
+    s->zmq = wr_source_prop(src, "ZMQ");
+    s->zmq_topic = wr_source_prop(src, "ZMQ_TOPIC");
     if ((s->socket && !(s->socket = wr_arena_strdup(l->ar, s->socket))) ||
         (s->zmq && !(s->zmq = wr_arena_strdup(l->ar, s->zmq))) ||
         (s->zmq_topic &&
@@ -172,7 +164,7 @@ static weir_rc lower_scan(lower *l, int si)
  * the value is that column's value alone. */
 static bool wraps(const wr_source *src)
 {
-    const char *w = prop_get(src, "WRAP_SINGLE_VALUE");
+    const char *w = wr_source_prop(src, "WRAP_SINGLE_VALUE");
     return !w || strcasecmp(w, "false") != 0;
 }
 
@@ -525,7 +517,7 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
     s->delim = delim_of(sk);
     s->unwrap = !wraps(sk) && s->value_format == WR_FMT_JSON &&
                 s->ncols - s->nkeys == 1;
-    const char *file = prop_get(sk, "FILE");
+    const char *file = wr_source_prop(sk, "FILE");
     s->file_sink = file != NULL;
     if (file) { /* a file sink writes its FILE, not a topic */
         struct stat sb;
@@ -533,14 +525,14 @@ static weir_rc lower_sink(lower *l, const wr_lnode *proj, const wr_source *sk)
         s->topic = wr_arena_strdup(l->ar, file);
         s->file_dir = (fl && file[fl - 1] == '/') ||
                       (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode));
-        const char *rb = prop_get(sk, "FILE_ROLL_BYTES");
-        const char *rm = prop_get(sk, "FILE_ROLL_MS");
+        const char *rb = wr_source_prop(sk, "FILE_ROLL_BYTES");
+        const char *rm = wr_source_prop(sk, "FILE_ROLL_MS");
         s->roll_bytes = rb ? atoll(rb) : 0;
         s->roll_ms = rm ? atoll(rm) : 0;
     }
-    const char *sq = prop_get(sk, "SQLITE");
+    const char *sq = wr_source_prop(sk, "SQLITE");
     if (sq) {
-        const char *tb = prop_get(sk, "SQLITE_TABLE");
+        const char *tb = wr_source_prop(sk, "SQLITE_TABLE");
         s->sqlite = wr_arena_strdup(l->ar, sq);
         s->sqlite_table = wr_arena_strdup(l->ar, tb ? tb : sk->name);
     }

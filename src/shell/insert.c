@@ -36,30 +36,13 @@
 
 #include "connectors/kafka.h"
 #include "formats/format.h"
+#include "planner/props.h"
 #include "shell/shell.h"
 
-/* The WITH property key (upper-case) of src as given, or NULL. Borrows
- * src; the value belongs to it. */
-static const char *src_prop(const wr_source *src, const char *key)
-{
-    for (int i = 0; i < src->nprops; i++)
-        if (!strcasecmp(src->props[i].key, key))
-            return src->props[i].value;
-    return NULL;
-}
-
-/* VALUE_DELIMITER of src (borrowed) as the planner reads it (lower.c's
- * delim_of): a character, TAB or SPACE; ',' by default. */
+/* VALUE_DELIMITER of src (borrowed), as the planner reads it. */
 static char value_delim(const wr_source *src)
 {
-    const char *d = src_prop(src, "VALUE_DELIMITER");
-    if (!d || !*d)
-        return ',';
-    if (!strcasecmp(d, "TAB"))
-        return '\t';
-    if (!strcasecmp(d, "SPACE"))
-        return ' ';
-    return d[0];
+    return wr_props_delimiter(wr_source_prop(src, "VALUE_DELIMITER"));
 }
 
 static weir_rc nomem(weir_status *st)
@@ -166,10 +149,10 @@ weir_rc wr_insert_encode(wr_insert *ins, const wr_catalog *cat,
     sk->types = types;
     sk->ts_col = -1;
     sk->table = dst->table;
-    const char *wrap = src_prop(dst, "WRAP_SINGLE_VALUE");
+    const char *wrap = wr_source_prop(dst, "WRAP_SINGLE_VALUE");
     sk->unwrap = wrap && !strcasecmp(wrap, "false") &&
                  sk->value_format == WR_FMT_JSON && dst->ncols - nkeys == 1;
-    ins->file = src_prop(dst, "FILE");
+    ins->file = wr_source_prop(dst, "FILE");
     if (ins->file)
         sk->file_sink = true;
     /* Encoded as op_sink.c encodes a row. */
@@ -312,10 +295,10 @@ weir_rc wr_insert_run(weir_engine *e, const weir_stmt *s, volatile int *intr,
     weir_rc rc = wr_insert_encode(&ins, cat, ast, wr_shell_epoch_ms(), ar, st);
     if (rc == WEIR_OK) {
         const wr_source *dst = ins.dst;
-        const char *other = src_prop(dst, "SOCKET")   ? "SOCKET"
-                            : src_prop(dst, "ZMQ")    ? "ZMQ"
-                            : src_prop(dst, "SQLITE") ? "SQLITE"
-                                                      : NULL;
+        const char *other = wr_source_prop(dst, "SOCKET")   ? "SOCKET"
+                            : wr_source_prop(dst, "ZMQ")    ? "ZMQ"
+                            : wr_source_prop(dst, "SQLITE") ? "SQLITE"
+                                                            : NULL;
         if (other)
             rc = weir_status_set(st, WEIR_E_UNSUPPORTED, ast->name.loc,
                                  "INSERT VALUES into %s: a %s %s cannot be "

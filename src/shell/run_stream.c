@@ -213,11 +213,7 @@ static weir_rc query_out(void *ctx, const wr_qplan *p, const wr_out *o,
 static const char *prop_of(const wr_catalog *cat, const char *src,
                            const char *key)
 {
-    const wr_source *s = wr_catalog_get(cat, src);
-    for (int i = 0; s && i < s->nprops; i++)
-        if (!strcasecmp(s->props[i].key, key))
-            return s->props[i].value;
-    return NULL;
+    return wr_source_prop(wr_catalog_get(cat, src), key);
 }
 
 /* "topic[partition]@offset" (or "path:line") of a record. */
