@@ -185,6 +185,9 @@ static unsigned char complete(EditLine *el, int ch)
     char *line = strndup(li->buffer, n);
     if (!line)
         return CC_ERROR;
+    bool quoted = false; /* the word is inside quotes (a property) */
+    for (size_t i = 0; i < n; i++)
+        quoted ^= line[i] == '\'';
     wr_buf out = WR_BUF_INIT;
     size_t word = 0;
     /* The statement's earlier lines, without statements that ran. */
@@ -201,7 +204,9 @@ static unsigned char complete(EditLine *el, int ch)
         out.s[out.len - 1] = '\0';
         el_deletestr(el, (int)word);
         el_insertstr(el, out.s);
-        if (out.s[0] != '.' || !strchr(out.s, ' '))
+        if (quoted) /* a whole property name: close its quotes */
+            el_insertstr(el, "'");
+        else if (out.s[0] != '.' || !strchr(out.s, ' '))
             el_insertstr(el, " ");
     } else {
         /* The common prefix of all candidates. */
