@@ -415,6 +415,14 @@ static size_t place(const wr_type *t, const wr_datum *d, wr_datum *out,
     }
 }
 
+size_t wr_datum_place(const wr_type *t, const wr_datum *d, wr_datum *out,
+                      char *base, size_t off)
+{
+    if (d->null || !t || !is_var(t->kind))
+        return off;
+    return place(t, d, out, base, off);
+}
+
 bool wr_datum_keep(const wr_type *t, const wr_datum *src, wr_datum *dst)
 {
     *dst = *src;

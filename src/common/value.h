@@ -88,6 +88,21 @@ bool wr_datum_copy(wr_arena *ar, const wr_type *t, const wr_datum *d,
  * MAP: key, value, key, ...; STRUCT: field i). */
 const wr_type *wr_val_item_type(const wr_type *t, int i);
 
+/*
+ * Lays out the variable part (string bytes, nested values with their items)
+ * of d, of type t, in the caller's block at base + off, and points out's
+ * string or nested pointer at the copy; with base NULL it only measures
+ * (out is then not touched and may be NULL). *out must already hold *d.
+ * Borrows t, d and base (the copy belongs to whoever owns base; nested
+ * copies point at t, which must outlive them). Returns the offset after
+ * the last byte used, or off for NULL, non-variable kinds and a NULL t.
+ * Nested values are 16-aligned relative to base, so base must be too. A
+ * row of datums and their variable parts can thus share one allocation:
+ * measure every datum, allocate, then lay them out with the same offsets.
+ */
+size_t wr_datum_place(const wr_type *t, const wr_datum *d, wr_datum *out,
+                      char *base, size_t off);
+
 /* Copies src (type t) into *dst so that it owns its strings and nested
  * values in one wr_malloc'd block (none for numbers and empty strings), for
  * operator state. Borrows src. Returns false when out of memory (*dst is

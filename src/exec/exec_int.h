@@ -94,9 +94,13 @@ typedef struct wr_joinop wr_joinop;
 wr_joinop *wr_joinop_new(const wr_qplan *p, weir_status *st);
 void wr_joinop_free(wr_joinop *j);
 /* Runs the selected rows of scan si's batch `in` through the joins; out
- * gets the joined wide rows (in ar). */
+ * gets the joined wide rows (in ar). Stream-stream rows that arrive after
+ * their join window plus grace has passed join nothing: an outer side's
+ * come out NULL-padded, the others are dropped and counted in
+ * stats->late. Borrows in, ar, stats and cx; out lives in ar. */
 weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
-                          wr_arena *ar, wr_eval_ctx *cx, weir_status *st);
+                          wr_arena *ar, wr_qstats *stats, wr_eval_ctx *cx,
+                          weir_status *st);
 /* Processing time: every row of the batch of time now_ms is in, so
  * stream-stream windows up to it close (unmatched outer rows with GRACE
  * are emitted into out). */

@@ -3,16 +3,23 @@
  * Inputs:   scan batches of the query's sources (a left-deep join tree:
  *           join j combines the rows of scans 0..j with scan j+1).
  * Output:   wide rows: every source's columns side by side (scan i at
- *           plan->scan_off[i]), then the synthetic join key (ROWKEY) and the
- *           join timestamp; a missing side of an outer join is NULL.
+ *           plan->scan_off[i]), then the synthetic join key (ROWKEY: the
+ *           last join's key, of its type) and the join timestamp; a
+ *           missing side of an outer join is NULL.
  * State:    stream-table: the table side, latest row per key (a tombstone
  *           deletes); stream-stream: both sides' rows buffered per key with
  *           their ROWTIME until the join window plus grace has passed. Rows
- *           are malloc'd copies (strings included) owned by the operator.
+ *           are malloc'd copies (strings and nested values included, one
+ *           block per row) owned by the operator.
  * Time:     stream-table results carry the stream row's ROWTIME;
  *           stream-stream results the later of the two. Stream time is the
  *           highest ROWTIME a join has seen; a buffered row expires when
- *           its window (WITHIN before/after) plus grace is behind it.
+ *           its window (WITHIN before/after) plus grace is behind it
+ *           (grace: GRACE PERIOD, or 24 hours without it). A row that
+ *           arrives already past that (ts + after + grace below stream
+ *           time for a left row, ts + before + grace for a right one) is
+ *           late and joins nothing: an outer side's comes out null-padded
+ *           at once, any other is dropped and counted (wr_qstats.late).
  * Emission: only the stream side triggers a stream-table join. Outer
  *           stream-stream joins without GRACE PERIOD emit the null-padded
  *           row eagerly when a row finds no match (ksqlDB's legacy
@@ -37,6 +44,7 @@ typedef struct jrow {
     bool matched; /* found a partner at least once */
     bool tomb;    /* an output row that deletes its key (joins of tables) */
 } jrow;
+_Static_assert(sizeof(jrow) % 16 == 0, "the wide row after a jrow is aligned");
 
 /* One side's rows by join key; a table side has at most one per key. */
 typedef struct jside {
@@ -61,8 +69,17 @@ struct wr_joinop {
     wr_datum **out; /* wide rows produced in this batch (owned) */
     int nout, ocap;
     int64_t arrivals;  /* rows buffered so far (jrow.seq) */
+    int64_t late;      /* late rows dropped by this call */
     wr_arena *scratch; /* key evaluation */
 };
+
+/* True when a stream row of ROWTIME ts is past its join window (which
+ * reaches span after it) plus grace at stream time now: ts + span + grace
+ * < now (no overflow), which is when the row expires. */
+static bool closed(int64_t ts, int64_t span, int64_t grace, int64_t now)
+{
+    return (wr_i128)ts + span + grace < (wr_i128)now;
+}
 
 static void row_free(void *r)
 {
@@ -70,52 +87,33 @@ static void row_free(void *r)
         wr_free(r);
 }
 
-/* Copies a wide row (and its strings) into one block. */
+/*
+ * A jrow holding a copy of the wide row d (p->wide_ncols datums of
+ * p->wide_types) and of the join key (type kt; NULL: none), strings and
+ * nested values included, all in one wr_malloc'd block: row_free frees it.
+ * Borrows p, d, kt and key; the caller owns the row (its nested values
+ * point at the plan's types, which outlive it). NULL when out of memory.
+ */
 static jrow *row_new(const wr_qplan *p, const wr_datum *d, const wr_type *kt,
                      const wr_datum *key, int64_t ts)
 {
     int w = p->wide_ncols;
-    size_t bytes = sizeof(jrow) + sizeof(wr_datum) * (size_t)w;
-    for (int i = 0; i < w; i++)
-        if (!d[i].null && p->wide_types[i] &&
-            (p->wide_types[i]->kind == WR_T_STRING ||
-             p->wide_types[i]->kind == WR_T_BYTES))
-            bytes += (size_t)d[i].u.str.len;
-    if (key && !key->null && kt &&
-        (kt->kind == WR_T_STRING || kt->kind == WR_T_BYTES))
-        bytes += (size_t)key->u.str.len;
+    /* The datums follow the header: sizeof(jrow) is a multiple of 16 (it
+     * holds a wr_datum), so they and the nested values stay 16-aligned. */
+    size_t off = sizeof(jrow) + sizeof(wr_datum) * (size_t)w;
+    wr_datum none = {.null = true};
+    const wr_datum *k = key ? key : &none;
+    size_t bytes = wr_row_place(w, p->wide_types, d, NULL, NULL, off);
+    bytes = wr_datum_place(kt, k, NULL, NULL, bytes);
     jrow *r = wr_malloc(bytes);
     if (!r)
         return NULL;
     r->d = (wr_datum *)(r + 1);
-    char *sp = (char *)(r->d + w);
-    for (int i = 0; i < w; i++) {
-        r->d[i] = d[i];
-        const wr_type *t = p->wide_types[i];
-        if (!d[i].null && t &&
-            (t->kind == WR_T_STRING || t->kind == WR_T_BYTES)) {
-            if (d[i].u.str.len)
-                memcpy(sp, d[i].u.str.p, (size_t)d[i].u.str.len);
-            r->d[i].u.str.p = sp;
-            sp += d[i].u.str.len;
-        } else if (!d[i].null && t &&
-                   (t->kind == WR_T_ARRAY || t->kind == WR_T_MAP ||
-                    t->kind == WR_T_STRUCT)) {
-            r->d[i].null = true; /* nested values are not kept yet */
-        }
-    }
-    memset(&r->key, 0, sizeof r->key);
-    r->key.null = true;
-    if (key) {
-        r->key = *key;
-        if (!key->null && kt &&
-            (kt->kind == WR_T_STRING || kt->kind == WR_T_BYTES)) {
-            if (key->u.str.len)
-                memcpy(sp, key->u.str.p, (size_t)key->u.str.len);
-            r->key.u.str.p = sp;
-        }
-    }
+    off = wr_row_place(w, p->wide_types, d, r->d, (char *)r, off);
+    r->key = *k;
+    wr_datum_place(kt, k, &r->key, (char *)r, off);
     r->ts = ts;
+    r->seq = 0;
     r->matched = false;
     r->tomb = false;
     return r;
@@ -403,6 +401,25 @@ static weir_rc push(wr_joinop *j, int node, bool left, const wr_datum *row,
         return WEIR_OK;
     if (ts > jn->stream_time)
         jn->stream_time = ts;
+    /* Late: the row's window plus grace has passed (stream time is beyond
+     * ts + after + grace for a left row, ts + before + grace for a right
+     * one), so it would expire at once. It joins nothing (Kafka Streams
+     * drops it before the lookup): a row of an outer side comes out
+     * NULL-padded at once (what ksqlDB's tests expect), any other row is
+     * dropped and counted as late. */
+    int64_t grace = pj->grace >= 0 ? pj->grace : LEGACY_GRACE_MS;
+    if (closed(ts, left ? pj->after : pj->before, grace, jn->stream_time)) {
+        if (!(left ? louter : router)) {
+            j->late++;
+            return WEIR_OK;
+        }
+        wr_datum *o =
+            left ? combine(j, node, row, NULL) : combine(j, node, NULL, row);
+        if (!o)
+            return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC,
+                                   "out of memory");
+        return emit(j, node, o, ts, &key, false, cx, st);
+    }
     jside *other = left ? &jn->right : &jn->left;
     bool any = false;
     wr_rment *e = wr_rowmap_find(&other->m, &key);
@@ -446,8 +463,11 @@ static weir_rc emit(wr_joinop *j, int node, wr_datum *row, int64_t ts,
                     weir_status *st)
 {
     const wr_qplan *p = j->p;
-    if (key && (!key->null || node == p->njoin - 1))
-        row[p->joinkey_col] = *key; /* the last join's key wins */
+    /* The result's key is the last join's (its type is that join's key
+     * type, p->wide_types[p->joinkey_col]): the keys of the joins below
+     * it, of other types, are not kept in the row. */
+    if (key && node == p->njoin - 1)
+        row[p->joinkey_col] = *key;
     row[p->ts_col].null = false;
     row[p->ts_col].u.i64 = ts;
     if (node + 1 < p->njoin)
@@ -503,12 +523,11 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
                     : (pj->type == WR_JOIN_RIGHT || pj->type == WR_JOIN_FULL);
             int64_t span = side == 0 ? pj->after : pj->before;
             /* r stays while r->ts + span + grace >= stream time: the
-             * heap yields exactly the rows below that, oldest first. */
-            int64_t limit = jn->stream_time - span - grace;
+             * heap yields exactly the rows past that, oldest first. */
             bool pad = outer && pj->grace >= 0;
             jrow **dead = NULL;
             int ndead = 0, cap = 0;
-            while (s->nh && s->h[0]->ts < limit) {
+            while (s->nh && closed(s->h[0]->ts, span, grace, jn->stream_time)) {
                 jrow *r = heap_pop(s);
                 wr_rment *e = wr_rowmap_find(&s->m, &r->key);
                 for (int i = 0; e && i < e->n; i++)
@@ -563,16 +582,15 @@ static weir_rc expire(wr_joinop *j, wr_eval_ctx *cx, weir_status *st)
 static weir_rc out_batch(wr_joinop *j, wr_batch *out, wr_arena *ar,
                          weir_status *st);
 
-weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
-                          wr_arena *ar, wr_eval_ctx *cx, weir_status *st)
+/* Pushes the selected rows of scan si's batch in through the joins (the
+ * results collect in j->out). Borrows everything; row is scratch in ar. */
+static weir_rc push_rows(wr_joinop *j, int si, wr_batch *in, wr_arena *ar,
+                         wr_eval_ctx *cx, weir_status *st)
 {
     const wr_qplan *p = j->p;
     const wr_pscan *s = &p->scans[si];
     int w = p->wide_ncols;
     int off = p->scan_off[si];
-    for (int i = 0; i < j->nout; i++)
-        wr_free(j->out[i]);
-    j->nout = 0;
     wr_datum *row = wr_arena_alloc(ar, sizeof(wr_datum) * (size_t)w);
     if (!row)
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
@@ -590,7 +608,21 @@ weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
         if (rc != WEIR_OK)
             return rc;
     }
-    weir_rc rc = expire(j, cx, st);
+    return WEIR_OK;
+}
+
+weir_rc wr_joinop_process(wr_joinop *j, int si, wr_batch *in, wr_batch *out,
+                          wr_arena *ar, wr_qstats *stats, wr_eval_ctx *cx,
+                          weir_status *st)
+{
+    for (int i = 0; i < j->nout; i++)
+        wr_free(j->out[i]);
+    j->nout = 0;
+    j->late = 0;
+    weir_rc rc = push_rows(j, si, in, ar, cx, st);
+    stats->late += j->late;
+    if (rc == WEIR_OK)
+        rc = expire(j, cx, st);
     if (rc != WEIR_OK)
         return rc;
     return out_batch(j, out, ar, st);

@@ -10,9 +10,9 @@
  *           and adds additions, which is ksqlDB's table aggregation: an
  *           update moves a row from its old group to its new one, a delete
  *           takes it out, and a count may fall to 0.
- * State:    the latest row of every key (a private copy, strings
- *           included; nested values are not kept), in a rowmap owned by
- *           the operator.
+ * State:    the latest row of every key (a private copy, strings and
+ *           nested values included, one block per row: wr_row_copy), in a
+ *           rowmap owned by the operator.
  * Time:     none of its own; output rows carry the input row's ROWTIME.
  * Errors:   a row with a NULL key is dropped (ksqlDB drops such table
  *           records).

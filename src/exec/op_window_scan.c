@@ -6,16 +6,19 @@
  *           WINDOWEND; the query projects and sinks it. A row is output
  *           once per window containing it (HOPPING windows overlap).
  * State:    the rows that an open window may still need: private copies
- *           (strings included) in arrival order, dropped once every window
- *           that contains them has closed.
+ *           (strings and nested values included, one block per row:
+ *           wr_row_copy) in arrival order, dropped once every window that
+ *           contains them has closed.
  * Time:     event time: windows [start, start + size) aligned on the epoch
  *           (starts are never negative, as in Kafka Streams) close when
- *           the watermark (stream time minus grace) reaches their end, and a
- * bounded input closes the rest at its end; a row whose windows have all closed
- * is late (counted, dropped). Processing time: as Spark, the windows end at
- * zero + k * slide and hold the batches of times in (end - size, end]; they
- * close at the tick of the batch at their end, and their rows carry the window
- * end as ROWTIME. Errors:   none of its own.
+ *           the watermark (stream time minus grace) reaches their end, and
+ *           a bounded input closes the rest at its end; a row whose windows
+ *           have all closed is late (counted, dropped). Processing time: as
+ *           Spark, the windows end at zero + k * slide and hold the batches
+ *           of times in (end - size, end]; they close at the tick of the
+ *           batch at their end, and their rows carry the window end as
+ *           ROWTIME.
+ * Errors:   none of its own.
  */
 #include "exec/exec_int.h"
 

@@ -343,8 +343,8 @@ static weir_rc run_chunk(wr_qrun *r, worker *w, int si, const wr_record *recs,
         bool keep_tomb = s->table;
         if (r->join) {
             wr_batch jb;
-            weir_rc rc =
-                wr_joinop_process(r->join, si, &b, &jb, w->ar, &w->cx, st);
+            weir_rc rc = wr_joinop_process(r->join, si, &b, &jb, w->ar,
+                                           &w->stats, &w->cx, st);
             if (rc != WEIR_OK)
                 return rc;
             b = jb;

@@ -2,7 +2,8 @@
  * rowmap.c: key -> rows hash table of operator state (rowmap.h).
  *
  * Chained buckets, doubled when the entries outnumber them. An entry is one
- * allocation: the entry, its key datums and the key's string bytes.
+ * allocation: the entry, its key datums and the key's strings and nested
+ * values (wr_row_place).
  */
 #include "exec/rowmap.h"
 
@@ -35,11 +36,6 @@ void wr_rowmap_fini(wr_rowmap *m, void (*free_row)(void *row))
     wr_free(m->b);
     m->b = NULL;
     m->nb = m->n = 0;
-}
-
-static bool is_str(const wr_type *t)
-{
-    return t->kind == WR_T_STRING || t->kind == WR_T_BYTES;
 }
 
 /* Hash of a key; false when a datum is NULL (such keys are never kept). */
@@ -93,31 +89,20 @@ static bool grow(wr_rowmap *m)
     return true;
 }
 
-/* A new entry for key (copied), not yet linked. */
+/* A new entry for key (copied with its strings and nested values into
+ * the entry's block), not yet linked. Borrows key. */
 static wr_rment *entry_new(const wr_rowmap *m, const wr_datum *key, uint64_t h)
 {
     /* The key datums hold __int128s: 16-aligned after the entry. */
     size_t hdr = (sizeof(wr_rment) + 15) & ~(size_t)15;
-    size_t bytes = hdr + sizeof(wr_datum) * (size_t)m->nk;
-    for (int i = 0; i < m->nk; i++)
-        if (is_str(m->kt[i]))
-            bytes += (size_t)key[i].u.str.len;
-    wr_rment *e = wr_malloc(bytes);
+    size_t off = hdr + sizeof(wr_datum) * (size_t)m->nk;
+    wr_rment *e = wr_malloc(wr_row_place(m->nk, m->kt, key, NULL, NULL, off));
     if (!e)
         return NULL;
     memset(e, 0, sizeof *e);
     e->hash = h;
     e->key = (wr_datum *)((char *)e + hdr);
-    char *sp = (char *)(e->key + m->nk);
-    for (int i = 0; i < m->nk; i++) {
-        e->key[i] = key[i];
-        if (is_str(m->kt[i])) {
-            if (key[i].u.str.len)
-                memcpy(sp, key[i].u.str.p, (size_t)key[i].u.str.len);
-            e->key[i].u.str.p = sp;
-            sp += key[i].u.str.len;
-        }
-    }
+    wr_row_place(m->nk, m->kt, key, e->key, (char *)e, off);
     return e;
 }
 
@@ -191,30 +176,23 @@ size_t wr_rowmap_filter(wr_rowmap *m, bool (*keep)(void *row, void *arg),
     return left;
 }
 
+size_t wr_row_place(int n, const wr_type *const *types, const wr_datum *d,
+                    wr_datum *dst, char *base, size_t off)
+{
+    for (int i = 0; i < n; i++) {
+        if (base)
+            dst[i] = d[i];
+        off = wr_datum_place(types[i], &d[i], base ? &dst[i] : NULL, base, off);
+    }
+    return off;
+}
+
 wr_datum *wr_row_copy(int n, const wr_type *const *types, const wr_datum *d)
 {
-    size_t bytes = sizeof(wr_datum) * (size_t)(n ? n : 1);
-    for (int i = 0; i < n; i++)
-        if (!d[i].null && types[i] && is_str(types[i]))
-            bytes += (size_t)d[i].u.str.len;
-    wr_datum *r = wr_malloc(bytes);
+    size_t hdr = sizeof(wr_datum) * (size_t)(n ? n : 1);
+    wr_datum *r = wr_malloc(wr_row_place(n, types, d, NULL, NULL, hdr));
     if (!r)
         return NULL;
-    char *sp = (char *)(r + (n ? n : 1));
-    for (int i = 0; i < n; i++) {
-        r[i] = d[i];
-        const wr_type *t = types[i];
-        if (d[i].null || !t)
-            continue;
-        if (is_str(t)) {
-            if (d[i].u.str.len)
-                memcpy(sp, d[i].u.str.p, (size_t)d[i].u.str.len);
-            r[i].u.str.p = sp;
-            sp += d[i].u.str.len;
-        } else if (t->kind == WR_T_ARRAY || t->kind == WR_T_MAP ||
-                   t->kind == WR_T_STRUCT) {
-            r[i].null = true;
-        }
-    }
+    wr_row_place(n, types, d, r, (char *)r, hdr);
     return r;
 }

@@ -6,9 +6,10 @@
  * the rows of one key, not the whole state.
  *
  * Memory: the map owns its entries (each with a private copy of its key,
- * strings included) and the arrays of row pointers; the rows themselves
- * are the caller's (the map only stores the pointers, and fini hands each
- * to a free function). Not synchronized: one thread owns a map.
+ * strings and nested values included) and the arrays of row pointers; the
+ * rows themselves are the caller's (the map only stores the pointers, and
+ * fini hands each to a free function). Not synchronized: one thread owns
+ * a map.
  */
 #ifndef WEIR_EXEC_ROWMAP_H
 #define WEIR_EXEC_ROWMAP_H
@@ -56,10 +57,21 @@ void wr_rowmap_remove(wr_rowmap *m, wr_rment *e, int i);
 size_t wr_rowmap_filter(wr_rowmap *m, bool (*keep)(void *row, void *arg),
                         void *arg);
 
+/* Copies the n datums d (types[i] their types; a NULL type is copied as
+ * is) into dst[0..n), laying out their strings and nested values (deep)
+ * from base + off (wr_datum_place); with base NULL it only measures (dst
+ * is then not touched). Borrows everything; the copies belong to the
+ * owner of base, and nested copies point at their types, which must
+ * outlive them. Returns the offset after the last byte used. base must be
+ * 16-aligned (as wr_malloc's blocks are). */
+size_t wr_row_place(int n, const wr_type *const *types, const wr_datum *d,
+                    wr_datum *dst, char *base, size_t off);
+
 /* A wr_malloc'd copy of the n datums d (types[i] their types; a NULL type
- * is copied as is) with their strings in the same block; nested values
- * (arrays, maps, structs) become NULL. Free with wr_free. NULL when out of
- * memory. */
+ * is copied as is) with their strings and nested values (deep copies) in
+ * the same block, so that one wr_free frees the row. Borrows types and d;
+ * the caller owns the copy, whose nested values point at types[i] (which
+ * must outlive it). NULL when out of memory. */
 wr_datum *wr_row_copy(int n, const wr_type *const *types, const wr_datum *d);
 
 #endif

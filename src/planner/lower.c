@@ -439,10 +439,12 @@ static weir_rc lower_joins(lower *l, const wr_lnode *top)
         pj->rkey = pj->lkey ? compile(l, n->right_key, map_scan) : NULL;
         if (!pj->rkey)
             return l->st->code;
-        if (!p->wide_types[w])
-            p->wide_types[w] = n->left_key->type->kind == WR_T_NULL
-                                   ? n->right_key->type
-                                   : n->left_key->type;
+        /* The result's key is the last join's (ksqlDB: the key of the
+         * top join node), and so is its type: the executor puts the last
+         * join's key in this column (as the binder types ROWKEY). */
+        p->wide_types[w] = n->left_key->type->kind == WR_T_NULL
+                               ? n->right_key->type
+                               : n->left_key->type;
         /* The join keys are read from both sides. */
         mark_used(l, n->left_key);
         mark_used(l, n->right_key);

@@ -42,7 +42,7 @@ typedef struct call {
 typedef struct script {
     wr_record recs[NREC];
     char keys[NREC][4];
-    char vals[NREC][64];
+    char vals[NREC][128];
     call calls[NREC];
     int ncalls;
     int bfirst[NREC + 1]; /* batch b: calls bfirst[b]..bfirst[b+1] */
@@ -53,7 +53,8 @@ static script sc;
 
 /* Random records for nscan scans (scans listed in `table` are tables:
  * tombstones, no NULL keys). Every source has (K STRING key, V INT,
- * S STRING). */
+ * S STRING), and the values carry nested fields too (A ARRAY<INT>,
+ * ST STRUCT<X INT, Y ARRAY<STRING>>) for the sources that declare them. */
 static void make_script(int nscan, const bool *table)
 {
     memset(&sc, 0, sizeof sc);
@@ -84,10 +85,13 @@ static void make_script(int nscan, const bool *table)
                 s[sl] = '\0';
                 if (rnd() % 10 == 0)
                     snprintf(sc.vals[nr], sizeof sc.vals[nr],
-                             "{\"V\":null,\"S\":null}");
+                             "{\"V\":null,\"S\":null,\"A\":null,"
+                             "\"ST\":null}");
                 else
                     snprintf(sc.vals[nr], sizeof sc.vals[nr],
-                             "{\"V\":%d,\"S\":\"%s\"}", v, s);
+                             "{\"V\":%d,\"S\":\"%s\",\"A\":[%d,null,%d],"
+                             "\"ST\":{\"X\":%d,\"Y\":[\"%s\",\"%.2s\"]}}",
+                             v, s, v % 7, v % 3, v, s, s);
                 bool tomb = table[si] && rnd() % 8 == 0;
                 bool nullkey = !table[si] && rnd() % 40 == 0;
                 *r = (wr_record){.key = nullkey ? NULL : sc.keys[nr],
@@ -303,6 +307,10 @@ static bool run_restarted(const wr_qplan *p, wr_buf *got, wr_buf *keep)
     return ok;
 }
 
+/* When set, a text the output of the next run_case must contain (nested
+ * values that the operators kept). */
+static const char *must_contain;
+
 /* Runs sql (DDL, then the query over nscan sources; table[si]: scan si
  * is a table) straight and restarted (see above) and checks the damaged
  * snapshots; returns the output bytes, or -1 on a failure. */
@@ -334,6 +342,12 @@ static long run_case(const char *sql, int nscan, const bool *table)
                 wr_buf_str(&got) + ls);
         ok = false;
     }
+    if (ok && must_contain && !strstr(wr_buf_str(&want), must_contain)) {
+        fprintf(stderr, "the output has no %s: %.300s\n", must_contain,
+                wr_buf_str(&want));
+        ok = false;
+    }
+    must_contain = NULL;
     if (ok && keep.len == 0) {
         fprintf(stderr, "no snapshot to damage\n");
         ok = false;
@@ -361,6 +375,19 @@ static long run_case(const char *sql, int nscan, const bool *table)
 #define DDL_U                                                                  \
     "CREATE TABLE u (k STRING PRIMARY KEY, v INT, s STRING) WITH "             \
     "(KAFKA_TOPIC='u', VALUE_FORMAT='JSON');"
+/* Sources with nested columns. */
+#define DDL_AN                                                                 \
+    "CREATE STREAM an (k STRING KEY, v INT, a ARRAY<INT>, "                    \
+    "st STRUCT<x INT, y ARRAY<STRING>>) WITH "                                 \
+    "(KAFKA_TOPIC='an', VALUE_FORMAT='JSON');"
+#define DDL_BN                                                                 \
+    "CREATE STREAM bn (k STRING KEY, v INT, a ARRAY<INT>, "                    \
+    "st STRUCT<x INT, y ARRAY<STRING>>) WITH "                                 \
+    "(KAFKA_TOPIC='bn', VALUE_FORMAT='JSON');"
+#define DDL_TN                                                                 \
+    "CREATE TABLE tn (k STRING PRIMARY KEY, v INT, a ARRAY<INT>, "             \
+    "st STRUCT<x INT, y ARRAY<STRING>>) WITH "                                 \
+    "(KAFKA_TOPIC='tn', VALUE_FORMAT='JSON');"
 #define DDL_P                                                                  \
     "CREATE STREAM pt (k STRING KEY, v INT, s STRING) WITH "                   \
     "(KAFKA_TOPIC='pt', VALUE_FORMAT='JSON', PROCESSING_TIME=true);"
@@ -460,7 +487,43 @@ TEST(window_scan)
               >, 1000);
 }
 
+/* Nested values (ARRAY, STRUCT) in every operator's state: buffered join
+ * rows, table rows, window scan rows, through save and load. */
+TEST(nested_values)
+{
+    must_contain = "\"BST\":{\"X\":";
+    CHECK_INT(run_case(DDL_AN DDL_BN
+                       "SELECT an.k AS k, an.a, an.st, bn.a AS ba, bn.st AS "
+                       "bst FROM an FULL JOIN bn WITHIN 25 MILLISECONDS "
+                       "GRACE PERIOD 15 MILLISECONDS ON an.k = bn.k "
+                       "EMIT CHANGES;",
+                       2, streams),
+              >, 1000);
+    static const bool st[2] = {false, true};
+    must_contain = "\"TST\":{\"X\":";
+    CHECK_INT(run_case(DDL_AN DDL_TN
+                       "SELECT an.k AS k, an.a, tn.a AS ta, tn.st AS tst "
+                       "FROM an LEFT JOIN tn ON an.k = tn.k EMIT CHANGES;",
+                       2, st),
+              >, 1000);
+    /* A table aggregated by an array: updates retract the old array. */
+    static const bool t1[1] = {true};
+    must_contain = "\"N\":0";
+    CHECK_INT(run_case(DDL_TN "CREATE TABLE g WITH (KEY_FORMAT='JSON') AS "
+                              "SELECT a, COUNT(*) AS n, COUNT(st) AS ns "
+                              "FROM tn GROUP BY a;",
+                       1, t1),
+              >, 1000);
+    must_contain = "\"ST\":{\"X\":";
+    CHECK_INT(run_case(DDL_AN "SELECT k, a, st, WINDOWEND AS we FROM an "
+                              "WINDOW HOPPING (SIZE 40 MILLISECONDS, ADVANCE "
+                              "BY 20 MILLISECONDS, GRACE PERIOD 30 "
+                              "MILLISECONDS) EMIT FINAL;",
+                       1, streams),
+              >, 1000);
+}
+
 TEST_LIST(wr_tests_snapops, TEST_ENTRY(stream_stream_inner_join),
           TEST_ENTRY(stream_stream_outer_joins_with_grace),
           TEST_ENTRY(stream_table_joins), TEST_ENTRY(table_aggregation),
-          TEST_ENTRY(window_scan));
+          TEST_ENTRY(window_scan), TEST_ENTRY(nested_values));
