@@ -653,14 +653,16 @@ int wr_cmd_test(int argc, char **argv)
     r.ar = wr_arena_new(1 << 16);
     char *itext = NULL, *otext = NULL;
     const wr_jval *inputs = NULL, *expected = NULL;
-    if (ifile && !(inputs = load_json(r.ar, ifile, &itext)))
-        return T_USAGE;
-    if (ofile && !(expected = load_json(r.ar, ofile, &otext)))
-        return T_USAGE;
     size_t len;
-    char *sql = wr_shell_read_file(sfile, &len);
-    if (!sql) {
-        fprintf(stderr, "weir test: %s: %s\n", sfile, strerror(errno));
+    char *sql = NULL;
+    if ((ifile && !(inputs = load_json(r.ar, ifile, &itext))) ||
+        (ofile && !(expected = load_json(r.ar, ofile, &otext))) ||
+        !(sql = wr_shell_read_file(sfile, &len))) {
+        if (!sql && (!ifile || inputs) && (!ofile || expected))
+            fprintf(stderr, "weir test: %s: %s\n", sfile, strerror(errno));
+        free(itext);
+        free(otext);
+        wr_arena_free(r.ar);
         return T_USAGE;
     }
     /* Inputs into their topics, in file order (pos: 2 * index). */
