@@ -396,6 +396,7 @@ static const char *const session_keys[] = {
     "error.dead.letter.topic",
     "error.policy",
     "idle.timeout",
+    "metrics.file",
     "processing.guarantee",
     "processing.time",
     "threads",

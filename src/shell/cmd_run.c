@@ -521,7 +521,7 @@ int wr_cmd_run(int argc, char **argv)
     int64_t interval = 0, snapshot_ms = -1;
     const char *file = NULL, *config = NULL;
     bool until_caught_up = false, reset_checkpoint = false;
-    const char *checkpoint = NULL;
+    const char *checkpoint = NULL, *metrics = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof(char *));
     const char **gens = calloc((size_t)argc + 1, sizeof(char *));
     int nsets = 0, ngens = 0;
@@ -568,6 +568,8 @@ int wr_cmd_run(int argc, char **argv)
                 free(gens);
                 return 2;
             }
+        } else if (!strcmp(argv[i], "--metrics") && i + 1 < argc) {
+            metrics = argv[++i];
         } else if (!strcmp(argv[i], "--reset-checkpoint")) {
             reset_checkpoint = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
@@ -579,8 +581,8 @@ int wr_cmd_run(int argc, char **argv)
                 stderr,
                 "usage: weir run [--threads K] [--batch-bytes N] "
                 "[--batch-interval D] [--until-caught-up] [--checkpoint DIR] "
-                "[--checkpoint-interval D] [--reset-checkpoint] [-c "
-                "KEY=VALUE]... "
+                "[--checkpoint-interval D] [--reset-checkpoint] [--metrics "
+                "FILE] [-c KEY=VALUE]... "
                 "[--config FILE.properties] "
                 "[--datagen TOPIC=QUICKSTART[:COUNT[:RATE]]]... FILE.sql\n");
             free(sets);
@@ -661,6 +663,9 @@ int wr_cmd_run(int argc, char **argv)
             .definitions = (const char *const *)rn.defs,
             .reset_checkpoint = reset_checkpoint,
             .snapshot_ms = snapshot_ms < 0 ? 10000 : snapshot_ms,
+            .metrics = metrics ? metrics
+                               : wr_catalog_get_prop(wr_engine_catalog(e),
+                                                     "metrics.file"),
             .batch_bytes = batch_bytes};
         if (o.interval < 0)
             o.interval = 0;

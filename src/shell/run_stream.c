@@ -124,7 +124,8 @@ struct runner {
     weir_engine *e;
     const wr_catalog *cat;
     const wr_runopts *o;
-    wr_ckpt *ck; /* the checkpoint, or NULL */
+    wr_ckpt *ck;   /* the checkpoint, or NULL */
+    FILE *metrics; /* the metrics file, or NULL */
 };
 
 static bool embedded(const wr_catalog *cat)
@@ -841,6 +842,32 @@ static weir_rc read_lines(runner *rn, rquery *q, int i, const wr_ckslice *fix,
     return WEIR_OK;
 }
 
+/* The metrics line of a batch of q (batch id b, in records read, ms of
+ * processing, sched ms of scheduling delay): one JSON object, flushed. */
+static void put_metrics(FILE *f, const rquery *q, int64_t b, int64_t in,
+                        int64_t ms, int64_t sched)
+{
+    const wr_qstats *qs = wr_qrun_stats(q->r);
+    wr_buf id = WR_BUF_INIT;
+    wr_datum d = {.null = false};
+    d.u.str = (wr_str){q->p->id, (int32_t)strlen(q->p->id)};
+    wr_json_put_datum(&id, wr_type_prim(WR_T_STRING), &d);
+    fprintf(f,
+            "{\"time\":%" PRId64 ",\"query\":%s,\"batch\":%" PRId64
+            ",\"checkpoint_batch\":%" PRId64 ",\"records_in\":%" PRId64
+            ",\"input_rate\":%.1f,\"processing_ms\":%" PRId64
+            ",\"scheduling_delay_ms\":%" PRId64 ",\"records_out\":%" PRId64
+            ",\"skipped\":%" PRId64 ",\"late\":%" PRId64
+            ",\"expression_errors\":%" PRId64 ",\"snapshot_batch\":%" PRId64
+            "}\n",
+            wr_shell_epoch_ms(), wr_buf_str(&id), q->batches, b, in,
+            ms > 0 ? (double)in * 1000.0 / (double)ms : 0.0, ms, sched,
+            qs->records_out, qs->decode_errors, qs->late, qs->eval_errors,
+            q->snap_batch);
+    fflush(f);
+    wr_buf_fini(&id);
+}
+
 /* Takes a snapshot of q's state after its last complete batch, which
  * compacts the checkpoint (wr_ckpt_snapshot). */
 static weir_rc snapshot(runner *rn, rquery *q, weir_status *st)
@@ -1008,6 +1035,8 @@ static weir_rc run_batch(runner *rn, rquery *q, int64_t btime, int64_t sched,
     } else if (in > 0) {
         const wr_qstats *qs = wr_qrun_stats(q->r);
         int64_t ms = wr_shell_mono_ms() - t0;
+        if (rn->metrics)
+            put_metrics(rn->metrics, q, b, in, ms, sched);
         fprintf(stderr,
                 "weir: %s batch %" PRId64 ": %" PRId64 " records in "
                 "(%.0f/s), processing %" PRId64 " ms, scheduling delay "
@@ -1254,7 +1283,7 @@ static weir_rc ckpt_query(runner *rn, rquery *q, const char *def, int64_t *zero,
 int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
                   const wr_runopts *o)
 {
-    runner rn = {e, wr_engine_catalog(e), o, NULL};
+    runner rn = {e, wr_engine_catalog(e), o, NULL, NULL};
     rquery *qs = calloc((size_t)n, sizeof *qs);
     if (!qs)
         return 1;
@@ -1263,6 +1292,12 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
     int64_t btime = o->interval > 0
                         ? (wr_shell_epoch_ms() / o->interval + 1) * o->interval
                         : 0;
+    if (o->metrics && !(rn.metrics = fopen(o->metrics, "a"))) {
+        fprintf(stderr, "weir run: metrics file %s: %s\n", o->metrics,
+                strerror(errno));
+        free(qs);
+        return 1;
+    }
     if (o->checkpoint) {
         bool busy;
         rn.ck = wr_ckpt_open(o->checkpoint, &busy, &st);
@@ -1444,6 +1479,8 @@ int wr_run_stream(weir_engine *e, wr_qplan *const *plans, int n,
     }
     free(qs);
     wr_ckpt_close(rn.ck);
+    if (rn.metrics)
+        fclose(rn.metrics);
     fflush(stdout);
     return rc;
 }

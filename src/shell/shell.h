@@ -86,6 +86,9 @@ typedef struct wr_runopts {
      * 'checkpoint.interval'; 0: after every batch), and at the end of a
      * run. */
     int64_t snapshot_ms;
+    /* `--metrics FILE`, SET 'metrics.file': one JSON object per batch
+     * (weir run's metrics), appended; NULL: none. */
+    const char *metrics;
 } wr_runopts;
 
 /* wr_run_stream's exit status when the checkpoint is in use by another
