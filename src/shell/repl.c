@@ -390,6 +390,8 @@ static void describe(wr_shell *sh, const wr_stmt *ast)
     static const char *const kv[] = {"Property", "Value"};
     cellv d = {0};
     int n = 0;
+    wr_buf b = WR_BUF_INIT; /* the query's statistics: labels the cells
+                               borrow until they are printed */
 #define ROW(k, ...)                                                            \
     do {                                                                       \
         cells_add(&d, k);                                                      \
@@ -410,7 +412,6 @@ static void describe(wr_shell *sh, const wr_stmt *ast)
         char state[300];
         const char *st = wr_bgq_state(sh, s->query_id, state, sizeof state);
         ROW("Written by", "%s (%s)", s->query_id, st ? st : "REGISTERED");
-        wr_buf b = WR_BUF_INIT;
         wr_bgq_stats(sh, s->query_id, &b);
         for (char *l = b.len ? b.s : NULL, *nl; l && *l; l = nl + 1) {
             nl = strchr(l, '\n');
@@ -420,11 +421,11 @@ static void describe(wr_shell *sh, const wr_stmt *ast)
             *nl = *tab = '\0';
             ROW(l, "%s", tab + 1);
         }
-        wr_buf_fini(&b);
     }
 #undef ROW
     print_rows(sh, 2, kv, n, d.v);
     cells_fini(&d);
+    wr_buf_fini(&b);
 }
 
 /* ---- push queries ------------------------------------------------------ */
