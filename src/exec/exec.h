@@ -149,6 +149,17 @@ void wr_qrun_on_bad(wr_qrun *r, wr_bad_fn fn, void *ctx);
 weir_rc wr_qrun_save(const wr_qrun *r, wr_buf *out, weir_status *st);
 weir_rc wr_qrun_load(wr_qrun *r, const void *data, size_t n, weir_status *st);
 
+/*
+ * Encodes row `row` of the sink columns cols (keys first) as sink s
+ * writes it: the key (KAFKA, JSON or DELIMITED; NULL for a NULL key or a
+ * keyless sink) into kbuf and, unless tomb, the value into vbuf; o's key
+ * and value point into them (the buffers are reset first; the caller owns
+ * them). false when out of memory. The Sink operator and INSERT ...
+ * VALUES write records this way.
+ */
+bool wr_sink_encode(const wr_psink *s, const wr_col *cols, int row, bool tomb,
+                    wr_buf *kbuf, wr_buf *vbuf, wr_out *o);
+
 /* Frees the runtime and all its state. NULL is a no-op. */
 void wr_qrun_free(wr_qrun *r);
 

@@ -12,6 +12,35 @@
  */
 #include "exec/exec_int.h"
 
+bool wr_sink_encode(const wr_psink *s, const wr_col *cols, int row, bool tomb,
+                    wr_buf *kbuf, wr_buf *vbuf, wr_out *o)
+{
+    wr_buf_reset(kbuf);
+    wr_buf_reset(vbuf);
+    if (s->nkeys == 1 && s->key_format != WR_FMT_NONE &&
+        !wr_col_is_null(&cols[0], row)) {
+        wr_encode_key(s->key_format, &cols[0], row, kbuf);
+        o->key = kbuf->s ? kbuf->s : "";
+        o->klen = (int32_t)kbuf->len;
+    } else if (s->nkeys > 1) { /* a JSON object, or DELIMITED fields */
+        wr_encode_value(s->key_format, ',', s->names, cols, s->nkeys, row,
+                        kbuf);
+        o->key = kbuf->s ? kbuf->s : "";
+        o->klen = (int32_t)kbuf->len;
+    }
+    if (!tomb && s->unwrap) {
+        wr_encode_value_unwrapped(s->value_format, &cols[s->nkeys], row, vbuf);
+        o->value = vbuf->s ? vbuf->s : "";
+        o->vlen = (int32_t)vbuf->len;
+    } else if (!tomb) {
+        wr_encode_value(s->value_format, s->delim, s->names + s->nkeys,
+                        cols + s->nkeys, s->ncols - s->nkeys, row, vbuf);
+        o->value = vbuf->s ? vbuf->s : "";
+        o->vlen = (int32_t)vbuf->len;
+    }
+    return !kbuf->oom && !vbuf->oom;
+}
+
 weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
                    const wr_sink_row *meta, wr_buf *kbuf, wr_buf *vbuf,
                    wr_out_fn out, void *ctx, weir_status *st)
@@ -27,30 +56,7 @@ weir_rc wr_op_sink(const wr_qplan *p, const wr_col *cols, int row,
         o.row = row;
         return out(ctx, p, &o, st);
     }
-    wr_buf_reset(kbuf);
-    wr_buf_reset(vbuf);
-    if (s->nkeys == 1 && s->key_format != WR_FMT_NONE &&
-        !wr_col_is_null(&cols[0], row)) {
-        wr_encode_key(s->key_format, &cols[0], row, kbuf);
-        o.key = kbuf->s ? kbuf->s : "";
-        o.klen = (int32_t)kbuf->len;
-    } else if (s->nkeys > 1) { /* a JSON object, or DELIMITED fields */
-        wr_encode_value(s->key_format, ',', s->names, cols, s->nkeys, row,
-                        kbuf);
-        o.key = kbuf->s ? kbuf->s : "";
-        o.klen = (int32_t)kbuf->len;
-    }
-    if (!meta->tomb && s->unwrap) {
-        wr_encode_value_unwrapped(s->value_format, &cols[s->nkeys], row, vbuf);
-        o.value = vbuf->s ? vbuf->s : "";
-        o.vlen = (int32_t)vbuf->len;
-    } else if (!meta->tomb) {
-        wr_encode_value(s->value_format, s->delim, s->names + s->nkeys,
-                        cols + s->nkeys, s->ncols - s->nkeys, row, vbuf);
-        o.value = vbuf->s ? vbuf->s : "";
-        o.vlen = (int32_t)vbuf->len;
-    }
-    if (kbuf->oom || vbuf->oom)
+    if (!wr_sink_encode(s, cols, row, meta->tomb, kbuf, vbuf, &o))
         return weir_status_set(st, WEIR_E_NOMEM, WEIR_NOLOC, "out of memory");
     o.ts = meta->ts;
     if (s->ts_col >= 0 && !meta->tomb) {

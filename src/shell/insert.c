@@ -155,28 +155,10 @@ weir_rc wr_insert_encode(wr_insert *ins, const wr_catalog *cat,
     ins->file = wr_source_prop(dst, "FILE");
     if (ins->file)
         sk->file_sink = true;
-    /* Encoded as op_sink.c encodes a row. */
+    /* Encoded as the Sink operator encodes a row. */
     wr_out *o = &ins->out;
-    if (nkeys == 1 && sk->key_format != WR_FMT_NONE &&
-        !wr_col_is_null(&cols[0], 0)) {
-        wr_encode_key(sk->key_format, &cols[0], 0, &ins->key);
-        o->key = ins->key.s ? ins->key.s : "";
-        o->klen = (int32_t)ins->key.len;
-    } else if (nkeys > 1) {
-        wr_encode_value(sk->key_format, ',', names, cols, nkeys, 0, &ins->key);
-        o->key = ins->key.s ? ins->key.s : "";
-        o->klen = (int32_t)ins->key.len;
-    }
-    if (sk->unwrap)
-        wr_encode_value_unwrapped(sk->value_format, &cols[nkeys], 0,
-                                  &ins->value);
-    else
-        wr_encode_value(sk->value_format, sk->delim, names + nkeys,
-                        cols + nkeys, dst->ncols - nkeys, 0, &ins->value);
-    if (ins->key.oom || ins->value.oom)
+    if (!wr_sink_encode(sk, cols, 0, false, &ins->key, &ins->value, o))
         return nomem(st);
-    o->value = ins->value.s ? ins->value.s : "";
-    o->vlen = (int32_t)ins->value.len;
     o->ts = ts;
     o->cols = cols;
     o->row = 0;
